@@ -1,0 +1,47 @@
+# Everything a developer needs, from a fresh clone, with nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: run test lint format demo worker bench venv clean messages
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,postgres,server]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(BIN)/lodestar migrate --noinput
+	$(BIN)/lodestar demo --if-empty
+	$(BIN)/lodestar runserver 127.0.0.1:$(PORT)
+
+demo: venv
+	$(BIN)/lodestar migrate --noinput
+	$(BIN)/lodestar demo
+
+worker: venv
+	$(BIN)/lodestar db_worker
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	DEBUG=0 $(BIN)/lodestar makemigrations --check --dry-run
+	DEBUG=0 $(BIN)/pytest -n auto -q $(PYTEST_ARGS)
+
+messages: venv
+	cd lodestar && ../$(BIN)/lodestar makemessages -l fr --ignore "static/*"
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3*

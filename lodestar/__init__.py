@@ -1,0 +1,1 @@
+"""Lodestar: run mentorship programs end to end."""

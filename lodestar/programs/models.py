@@ -1,0 +1,370 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .states import EnrolmentStatus, ProgramStatus
+
+
+class Kind(models.TextChoices):
+    ONE_TO_ONE = "one_to_one", _("One-to-one")
+    GROUP = "group", _("Group")
+    PEER = "peer", _("Peer")
+    REVERSE = "reverse", _("Reverse")
+    FLASH = "flash", _("Flash")
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+    AS_NEEDED = "as_needed", _("As needed")
+
+
+class MatchingMode(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator matches")
+    MENTEE_CHOICE = "mentee_choice", _("Mentees choose")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class EnrolmentMode(models.TextChoices):
+    OPEN = "open", _("Open")
+    APPLICATION = "application", _("Application with approval")
+    INVITATION = "invitation", _("Invitation only")
+
+
+class Role(models.TextChoices):
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+    PEER = "peer", _("Peer")
+
+
+class ProgramQuerySet(models.QuerySet):
+    def coordinated_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(coordinators=user)
+
+    def visible_to(self, user):
+        """Programs a person may see: open ones, their own, and those they coordinate."""
+        q = models.Q(status=ProgramStatus.ENROLLING) & ~models.Q(
+            enrolment_mode=EnrolmentMode.INVITATION
+        )
+        if user.is_authenticated:
+            if user.is_superuser:
+                return self
+            mine = models.Q(coordinators=user) | models.Q(enrolments__user=user)
+            return self.filter(pk__in=self.model.objects.filter(q | mine).values("pk"))
+        return self.filter(q)
+
+
+class Program(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("short name"),
+        max_length=60,
+        unique=True,
+        help_text=_("Used in the program's web address."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ONE_TO_ONE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProgramStatus.choices, default=ProgramStatus.DRAFT
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    meeting_cadence = models.CharField(
+        _("expected meeting cadence"),
+        max_length=20,
+        choices=Cadence.choices,
+        default=Cadence.FORTNIGHTLY,
+    )
+    default_mentor_capacity = models.PositiveSmallIntegerField(
+        _("default mentor capacity"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many mentees a mentor takes unless they say otherwise."),
+    )
+    matching_mode = models.CharField(
+        _("matching mode"),
+        max_length=20,
+        choices=MatchingMode.choices,
+        default=MatchingMode.COORDINATOR,
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment mode"),
+        max_length=20,
+        choices=EnrolmentMode.choices,
+        default=EnrolmentMode.APPLICATION,
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        related_name="coordinated_programs",
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="program_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The end date must be on or after the start date.")}
+            )
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles people take in this kind of program."""
+        if self.kind == Kind.PEER:
+            return [Role.PEER]
+        return [Role.MENTOR, Role.MENTEE]
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    SCALE = "scale", _("Scale 1–5")
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    PROFILE = "profile", _("Profile field")
+
+
+class ProfileField(models.TextChoices):
+    SKILLS = "skills", _("Skills")
+    INTERESTS = "interests", _("Interests")
+    SENIORITY = "seniority", _("Seniority level")
+    TIMEZONE = "timezone", _("Time zone")
+    LANGUAGES = "languages", _("Languages")
+    LOCATION = "location", _("Location")
+    ORGANISATION = "organisation", _("Organisation")
+    DEPARTMENT = "department", _("Department")
+    JOB_TITLE = "job_title", _("Job title")
+    AVAILABILITY = "availability", _("Weekly availability")
+
+
+class Rule(models.TextChoices):
+    SAME = "same", _("Same")
+    OVERLAP = "overlap", _("Overlap")
+    DIFFERENT = "different", _("Different")
+    ABOVE = "above", _("Mentor above mentee")
+    NEAR = "near", _("Near")
+    AVAILABILITY = "availability", _("Availability overlap")
+    TEXT = "text", _("Text similarity")
+
+
+class Question(models.Model):
+    """One question of a program's intake form, asked of one role.
+
+    A question may also be a matching criterion: it is paired with a question asked of the
+    other role, compared by a rule, weighted, and possibly required (a pair scoring 0 on a
+    required criterion is never matched).
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    role = models.CharField(_("asked of"), max_length=10, choices=Role.choices)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    label = models.CharField(_("question"), max_length=200)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=QuestionKind.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    min_value = models.FloatField(_("minimum"), null=True, blank=True)
+    max_value = models.FloatField(_("maximum"), null=True, blank=True)
+    profile_field = models.CharField(
+        _("profile field"), max_length=20, choices=ProfileField.choices, blank=True
+    )
+    required = models.BooleanField(_("answer required"), default=False)
+    is_criterion = models.BooleanField(_("use for matching"), default=False)
+    paired_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compared with"),
+        help_text=_("The question asked of the other role that this answer is compared with."),
+    )
+    rule = models.CharField(_("matching rule"), max_length=20, choices=Rule.choices, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=5, validators=[MaxValueValidator(10)]
+    )
+    match_required = models.BooleanField(
+        _("required for a match"),
+        default=False,
+        help_text=_("Never match a pair that scores zero on this criterion."),
+    )
+    tolerance = models.FloatField(
+        _("tolerance"),
+        null=True,
+        blank=True,
+        help_text=_("For the “near” rule: the distance at which the score reaches zero."),
+    )
+
+    class Meta:
+        ordering = ["program", "role", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "role", "label"], name="question_label_unique_per_role"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__lte=10), name="question_weight_max_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status__in=[EnrolmentStatus.DECLINED, EnrolmentStatus.WITHDRAWN])
+
+    def approved(self):
+        return self.filter(status=EnrolmentStatus.APPROVED)
+
+
+class Enrolment(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("How many mentees you can take on."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=EnrolmentStatus.choices, default=EnrolmentStatus.APPLIED
+    )
+    intake_completed_at = models.DateTimeField(_("intake form completed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.TextField(_("note to the applicant"), blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "role", "created_at"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "user"], name="one_enrolment_per_person_per_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.program}"
+
+
+class Answer(models.Model):
+    """An answer to an intake question; `value` is a string, number or list as the question asks."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "question"], name="one_answer_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+    def by_token(self, token: str):
+        return self.filter(token_hash=hash_token(token))
+
+
+class Invitation(models.Model):
+    """A link that lets one email address join a program in a given role, until it expires.
+
+    Only a hash of the token is stored, so a leaked database does not leak working links.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.program}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and not self.is_expired

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets from their npm packages, at the pinned versions below.
+# Run it after changing a version; commit the result. Nothing here is needed to run Lodestar.
+set -euo pipefail
+
+HTMX=2.0.11
+PICO=2.1.1
+CHARTJS=4.6.1
+
+dest="$(cd "$(dirname "$0")/.." && pwd)/lodestar/static/vendor"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+fetch() {  # package@version -> unpacked into $work/<name>
+  local spec=$1 name=$2
+  (cd "$work" && npm pack --silent "$spec" >/dev/null && mkdir "$name" && tar -xzf ./*.tgz -C "$name" && rm ./*.tgz)
+}
+
+fetch "htmx.org@$HTMX" htmx
+fetch "@picocss/pico@$PICO" pico
+fetch "chart.js@$CHARTJS" chartjs
+
+mkdir -p "$dest/htmx" "$dest/pico" "$dest/chartjs"
+cp "$work/htmx/package/dist/htmx.min.js" "$dest/htmx/"
+cp "$work/htmx/package/LICENSE" "$dest/htmx/LICENSE"
+cp "$work/pico/package/css/pico.min.css" "$dest/pico/"
+cp "$work/pico/package/LICENSE.md" "$dest/pico/LICENSE.md"
+cp "$work/chartjs/package/dist/chart.umd.min.js" "$dest/chartjs/" 2>/dev/null \
+  || cp "$work/chartjs/package/dist/chart.umd.js" "$dest/chartjs/chart.umd.min.js"
+cp "$work/chartjs/package/LICENSE.md" "$dest/chartjs/LICENSE.md"
+
+cat > "$dest/VERSIONS" <<VERSIONS
+htmx.org $HTMX
+@picocss/pico $PICO
+chart.js $CHARTJS
+VERSIONS
+echo "Vendored into $dest:"
+cat "$dest/VERSIONS"

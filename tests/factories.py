@@ -1,0 +1,55 @@
+"""Small factories: plain functions with sensible defaults, one per model the tests need."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from lodestar.accounts.models import User
+from lodestar.programs.models import Answer, Enrolment, Program, Question
+from lodestar.programs.states import EnrolmentStatus, ProgramStatus
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(
+    email: str, *, name: str = "", password: str = PASSWORD, can_create_programs=False, **extra
+) -> User:
+    user = User.objects.create_user(email=email, password=password, name=name, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    if can_create_programs:
+        user.user_permissions.add(Permission.objects.get(codename="add_program"))
+    return user
+
+
+def make_program(
+    *, coordinator: User | None = None, name: str = "Program", slug: str | None = None, **fields
+) -> Program:
+    fields.setdefault("status", ProgramStatus.ENROLLING)
+    fields.setdefault("start_date", timezone.localdate())
+    program = Program.objects.create(
+        name=name, slug=slug or name.lower().replace(" ", "-"), **fields
+    )
+    if coordinator is not None:
+        program.coordinators.add(coordinator)
+    return program
+
+
+def make_question(
+    program: Program, *, label: str, role: str = "mentee", kind: str = "short_text", **fields
+) -> Question:
+    return Question.objects.create(program=program, label=label, role=role, kind=kind, **fields)
+
+
+def make_enrolment(
+    program: Program,
+    user: User,
+    *,
+    role: str = "mentee",
+    status: str = EnrolmentStatus.APPROVED,
+    **fields,
+) -> Enrolment:
+    return Enrolment.objects.create(program=program, user=user, role=role, status=status, **fields)
+
+
+def make_answer(enrolment: Enrolment, question: Question, value) -> Answer:
+    return Answer.objects.create(enrolment=enrolment, question=question, value=value)
