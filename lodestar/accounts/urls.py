@@ -1,11 +1,9 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
 
+from lodestar.core.placeholders import placeholder
 
-@login_required
-def profile(request):  # placeholder until the profile page lands
-    return render(request, "core/placeholder.html")
-
-
-urlpatterns = [path("profile/", profile, name="profile")]
+urlpatterns = [
+    path("profile/", placeholder, name="profile"),
+    path("profile/availability/", placeholder, name="availability_edit"),
+    path("people/<int:pk>/", placeholder, name="person_detail"),
+]

@@ -1,11 +1,15 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
 
+from lodestar.core.placeholders import placeholder
 
-@login_required
-def program_list(request):  # placeholder until the enrolment screens land
-    return render(request, "core/placeholder.html")
-
-
-urlpatterns = [path("programs/", program_list, name="program_list")]
+urlpatterns = [
+    path("programs/", placeholder, name="program_list"),
+    path("programs/<slug:slug>/", placeholder, name="program_detail"),
+    path("programs/<slug:slug>/join/<str:role>/", placeholder, name="program_join"),
+    path("programs/<slug:slug>/withdraw/", placeholder, name="enrolment_withdraw"),
+    path("coordinate/<slug:slug>/participants/", placeholder, name="participant_list"),
+    path("coordinate/<slug:slug>/participants/<int:pk>/", placeholder, name="participant_detail"),
+    path(
+        "coordinate/<slug:slug>/participants/<int:pk>/decide/", placeholder, name="enrolment_decide"
+    ),
+]

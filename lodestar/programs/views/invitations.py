@@ -1,9 +1,11 @@
-from django.http import Http404
 from django.urls import path
 
+from lodestar.core.placeholders import placeholder
 
-def invitation_accept(request, token: str):  # placeholder until the invitation flow lands
-    raise Http404
-
-
-urlpatterns = [path("invitations/<str:token>/", invitation_accept, name="invitation_accept")]
+urlpatterns = [
+    path("coordinate/<slug:slug>/invitations/", placeholder, name="invitation_list"),
+    path(
+        "coordinate/<slug:slug>/invitations/<int:pk>/revoke/", placeholder, name="invitation_revoke"
+    ),
+    path("invitations/<str:token>/", placeholder, name="invitation_accept"),
+]

@@ -1,15 +1,12 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
 
-from ..models import Program
+from lodestar.core.placeholders import placeholder
 
-
-@login_required
-def coordinator_programs(request):  # placeholder until the coordinator screens land
-    return render(
-        request, "core/placeholder.html", {"programs": Program.objects.coordinated_by(request.user)}
-    )
-
-
-urlpatterns = [path("coordinate/", coordinator_programs, name="coordinator_programs")]
+urlpatterns = [
+    path("coordinate/", placeholder, name="coordinator_programs"),
+    path("coordinate/new/", placeholder, name="program_create"),
+    path("coordinate/<slug:slug>/", placeholder, name="program_manage"),
+    path("coordinate/<slug:slug>/edit/", placeholder, name="program_edit"),
+    path("coordinate/<slug:slug>/status/", placeholder, name="program_transition"),
+    path("coordinate/<slug:slug>/coordinators/", placeholder, name="program_coordinators"),
+]
