@@ -23,7 +23,7 @@ run: venv
 
 demo: venv
 	$(BIN)/lodestar migrate --noinput
-	$(BIN)/lodestar demo
+	$(BIN)/lodestar demo --reset
 
 worker: venv
 	$(BIN)/lodestar db_worker

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from lodestar.core.placeholders import placeholder
+from . import views
 
 urlpatterns = [
-    path("profile/", placeholder, name="profile"),
-    path("profile/availability/", placeholder, name="availability_edit"),
-    path("people/<int:pk>/", placeholder, name="person_detail"),
+    path("profile/", views.profile_edit, name="profile"),
+    path("profile/availability/", views.availability_edit, name="availability_edit"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
 ]

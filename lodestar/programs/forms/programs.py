@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Cadence, EnrolmentMode, Kind, MatchingMode, Program
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgramForm(forms.Form):
+    """A program's settings. Checks (unique short name, dates in order) happen in the service."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Used in the program's web address: letters, digits and hyphens. "
+            "Leave it blank to make one from the name."
+        ),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=_date_input())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=_date_input())
+    meeting_cadence = forms.ChoiceField(
+        label=_("Expected meeting cadence"), choices=Cadence.choices
+    )
+    default_mentor_capacity = forms.IntegerField(
+        label=_("Default mentor capacity"),
+        initial=1,
+        help_text=_("How many mentees a mentor takes unless they say otherwise (1 to 20)."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 20}),
+    )
+    matching_mode = forms.ChoiceField(label=_("Matching mode"), choices=MatchingMode.choices)
+    enrolment_mode = forms.ChoiceField(label=_("Enrolment mode"), choices=EnrolmentMode.choices)
+
+    def __init__(self, *args, program: Program | None = None, **kwargs):
+        if program is not None:
+            kwargs.setdefault(
+                "initial", {name: getattr(program, name) for name in self.base_fields}
+            )
+        super().__init__(*args, **kwargs)
+        if program is not None:
+            # An existing program keeps a short name: its web address depends on it.
+            self.fields["slug"].required = True
+            self.fields["slug"].help_text = _(
+                "Used in the program's web address. Changing it breaks links people saved."
+            )
+
+
+class AddCoordinatorForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("The person must already have a Lodestar account."),
+    )

@@ -1,0 +1,218 @@
+"""Django admin: every model is there, usable, and its lists stay cheap however long they get."""
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from lodestar.accounts.models import AvailabilityWindow, Profile, User
+from lodestar.core.models import Tag
+from lodestar.demo import generator
+from lodestar.programs.models import Answer, Enrolment, Invitation, Program, Question
+from tests import factories
+from tests.factories import PASSWORD
+
+MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
+OURS = [User, Profile, AvailabilityWindow, Tag, Program, Question, Enrolment, Answer, Invitation]
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def site_admin(db):
+    return factories.make_user("root@example.com", name="Root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, site_admin):
+    client.force_login(site_admin)
+    return client
+
+
+@pytest.fixture
+def demo(db):
+    return generator.generate(seed=3, mentors=8, mentees=20, applicants=4, waitlisted=2)
+
+
+def test_every_model_of_ours_is_in_the_admin():
+    assert set(OURS) <= set(admin.site._registry)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_a_site_admin_can_open_every_changelist_add_page_and_change_page(
+    admin_client, site_admin, demo, model
+):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+
+    request = RequestFactory().get("/")
+    request.user = site_admin
+    addable = admin.site._registry[model].has_add_permission(request)
+    assert admin_client.get(admin_url(model, "add")).status_code == (200 if addable else 403)
+
+    first = model._default_manager.order_by("pk").first()
+    if first is not None:
+        assert admin_client.get(admin_url(model, "change", first.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", OURS, ids=lambda model: model._meta.label)
+def test_changelists_do_a_bounded_number_of_queries(
+    admin_client, demo, program, other_program, model, django_assert_max_num_queries
+):
+    assert model._default_manager.count() >= 3
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+
+
+def test_only_invitations_cannot_be_added_in_the_admin(site_admin):
+    request = RequestFactory().get("/")
+    request.user = site_admin
+    refused = [
+        model for model in OURS if not admin.site._registry[model].has_add_permission(request)
+    ]
+    assert refused == [Invitation]
+
+
+def test_user_search_finds_people_by_name_and_email(admin_client, demo):
+    response = admin_client.get(admin_url(User, "changelist"), {"q": "priya raman"})
+    assert "mentor@demo.lodestar.test" in response.text
+    assert "mentee@demo.lodestar.test" not in response.text
+
+    response = admin_client.get(admin_url(User, "changelist"), {"q": "mentee@demo"})
+    assert "Lucas Ferreira" in response.text
+    assert "Priya Raman" not in response.text
+
+
+def test_adding_a_user_sets_their_password_and_email_login(admin_client):
+    response = admin_client.post(
+        admin_url(User, "add"),
+        {
+            "email": "New.Person@Example.org",
+            "name": "New Person",
+            "timezone": "Europe/Paris",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="new.person@example.org")
+    assert user.check_password(PASSWORD)
+    assert (user.name, user.timezone) == ("New Person", "Europe/Paris")
+    assert Profile.objects.filter(user=user).exists()
+
+
+def test_adding_a_user_with_an_address_in_use_shows_an_error_and_adds_no_one(admin_client, mentee):
+    response = admin_client.post(
+        admin_url(User, "add"),
+        {
+            "email": "MENTEE@example.com",
+            "name": "Copy",
+            "timezone": "UTC",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Someone already has an account with this address." in response.text
+    assert User.objects.filter(email__iexact="mentee@example.com").count() == 1
+
+
+def test_user_change_page_edits_profile_and_availability_inline(admin_client, demo):
+    user = User.objects.get(email="mentor@demo.lodestar.test")
+    response = admin_client.get(admin_url(User, "change", user.pk))
+
+    assert "Engineering manager" in response.text  # the profile inline
+    assert "availability-" in response.text  # the availability inline's formset prefix
+    assert user.password not in response.text
+
+
+def test_a_program_status_change_must_follow_the_lifecycle(admin_client, program):
+    url = admin_url(Program, "change", program.pk)
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        **{name: value for name, value in form.initial.items() if value is not None},
+        "coordinators": [user.pk for user in program.coordinators.all()],
+        "status": "archived",
+        "questions-TOTAL_FORMS": 0,
+        "questions-INITIAL_FORMS": 0,
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "cannot go from “Enrolling” to “Archived”" in response.text
+    program.refresh_from_db()
+    assert program.status == "enrolling"
+
+
+def test_an_answer_edited_in_the_admin_passes_the_intake_checks(admin_client, demo):
+    answer = Answer.objects.select_related("enrolment").get(
+        enrolment__user__email="mentee@demo.lodestar.test",
+        question__label="How structured do you like your mentoring?",
+    )
+    url = admin_url(Answer, "change", answer.pk)
+
+    response = admin_client.post(
+        url, {"enrolment": answer.enrolment_id, "question": answer.question_id, "value": "9"}
+    )
+
+    assert response.status_code == 200
+    assert "Choose a whole number from 1 to 5." in response.text
+    answer.refresh_from_db()
+    assert answer.value == 4
+
+
+def test_an_answer_cannot_be_moved_to_another_roles_question(admin_client, demo):
+    answer = Answer.objects.get(
+        enrolment__user__email="mentee@demo.lodestar.test",
+        question__label="How structured do you like your mentoring?",
+    )
+    mentor_question = Question.objects.get(label="How structured is your mentoring style?")
+
+    response = admin_client.post(
+        admin_url(Answer, "change", answer.pk),
+        {"enrolment": answer.enrolment_id, "question": mentor_question.pk, "value": "3"},
+    )
+
+    assert "This question is not asked of this person in this program." in response.text
+    answer.refresh_from_db()
+    assert answer.question_id != mentor_question.pk
+
+
+def test_the_invitation_token_hash_is_never_shown(admin_client, demo):
+    invitation = Invitation.objects.first()
+
+    for url in (
+        admin_url(Invitation, "changelist"),
+        admin_url(Invitation, "change", invitation.pk),
+    ):
+        response = admin_client.get(url)
+        assert invitation.email in response.text
+        assert invitation.token_hash not in response.text
+
+
+def test_the_program_page_links_to_its_enrolments_rather_than_listing_them(admin_client, demo):
+    program = Program.objects.get(slug="northstar-2027")
+    count = program.enrolments.count()
+
+    response = admin_client.get(admin_url(Program, "change", program.pk))
+
+    link = admin_url(Enrolment, "changelist") + f"?program__id__exact={program.pk}"
+    assert f'href="{link}">{count} enrolments</a>' in response.text
+    filtered = admin_client.get(link)
+    assert filtered.context["cl"].result_count == count
+
+
+def test_people_who_are_not_staff_cannot_open_the_admin(client, mentee):
+    client.force_login(mentee)
+
+    response = client.get(admin_url(User, "changelist"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
