@@ -22,7 +22,9 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-VAR_DIR = Path(env.str("LODESTAR_VAR_DIR", default=str(PROJECT_DIR / "var")))
+# var/ sits beside the code in a checkout; an installed package uses the working directory.
+_DEFAULT_VAR = PROJECT_DIR / "var" if (PROJECT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+VAR_DIR = Path(env.str("LODESTAR_VAR_DIR", default=str(_DEFAULT_VAR)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -159,7 +161,9 @@ TASKS = {
 }
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+# Date and number formats follow the browser's language; add a language here once its
+# translations exist in lodestar/locale/.
+LANGUAGES = [("en", _("English")), ("en-gb", _("British English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -29,6 +29,11 @@ cp "$work/chartjs/package/dist/chart.umd.min.js" "$dest/chartjs/" 2>/dev/null \
   || cp "$work/chartjs/package/dist/chart.umd.js" "$dest/chartjs/chart.umd.min.js"
 cp "$work/chartjs/package/LICENSE.md" "$dest/chartjs/LICENSE.md"
 
+# Source maps are not vendored: drop the references, or collectstatic's manifest fails on them.
+find "$dest" -name '*.js' -o -name '*.css' | while read -r file; do
+  sed -i -e '/^\/\/# sourceMappingURL=/d' -e 's|/\*# sourceMappingURL=[^*]*\*/||' "$file"
+done
+
 cat > "$dest/VERSIONS" <<VERSIONS
 htmx.org $HTMX
 @picocss/pico $PICO

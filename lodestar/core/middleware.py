@@ -16,4 +16,8 @@ class UserTimezoneMiddleware:
             timezone.activate(zoneinfo.ZoneInfo(zone)) if zone else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The thread serves other requests (and tasks) next: leave it in UTC.
+            timezone.deactivate()
