@@ -23,7 +23,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # var/ sits beside the code in a checkout; an installed package uses the working directory.
-_DEFAULT_VAR = PROJECT_DIR / "var" if (PROJECT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+_DEFAULT_VAR = (
+    PROJECT_DIR / "var" if (PROJECT_DIR / "pyproject.toml").exists() else Path.cwd() / "var"
+)
 VAR_DIR = Path(env.str("LODESTAR_VAR_DIR", default=str(_DEFAULT_VAR)))
 
 INSTALLED_APPS = [

@@ -23,5 +23,7 @@ def test_dates_follow_the_viewers_language_and_time_zone(client, coordinator, pr
     american = client.get("/coordinate/spring/participants/", HTTP_ACCEPT_LANGUAGE="en-US")
 
     assert "4 Mar 2027" in british.content.decode()
-    assert "March 4, 2027" in american.content.decode() or "Mar. 4, 2027" in american.content.decode()
+    assert (
+        "March 4, 2027" in american.content.decode() or "Mar. 4, 2027" in american.content.decode()
+    )
     assert timezone.get_current_timezone_name() == "UTC"  # nothing leaks between requests
