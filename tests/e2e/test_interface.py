@@ -1,0 +1,79 @@
+"""The interface itself: in-place updates with htmx, dark mode, and a phone-sized screen."""
+
+import re
+
+from playwright.sync_api import expect
+
+from lodestar.programs.models import Enrolment
+from lodestar.programs.states import EnrolmentStatus
+from tests import factories
+from tests.e2e.conftest import assert_accessible
+
+
+def log_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+
+
+def test_coordinator_approves_an_application_in_place(page, coordinator, program):
+    applicant = factories.make_user("ada@example.com", name="Ada Applicant")
+    factories.make_enrolment(program, applicant, status=EnrolmentStatus.APPLIED)
+    other = factories.make_user("bo@example.com", name="Bo Applicant")
+    factories.make_enrolment(program, other, status=EnrolmentStatus.APPLIED)
+    log_in(page, coordinator.email)
+    page.goto("/coordinate/spring/participants/")
+    assert_accessible(page)
+    page.evaluate("window.__sameDocument = true")
+
+    row = page.get_by_role("row").filter(has_text="Ada Applicant")
+    row.get_by_text("Add a note").click()
+    row.get_by_label("Note to the applicant").fill("Welcome aboard!")
+    row.get_by_role("button", name=re.compile("^Approve")).click()
+
+    expect(row.get_by_text("Approved")).to_be_visible()
+    expect(page.locator("#messages")).to_contain_text("Ada Applicant")
+    assert page.evaluate("window.__sameDocument") is True  # no full page load
+    assert_accessible(page)
+    enrolment = Enrolment.objects.get(user=applicant)
+    assert (enrolment.status, enrolment.decision_note) == (
+        EnrolmentStatus.APPROVED,
+        "Welcome aboard!",
+    )
+    assert Enrolment.objects.get(user=other).status == EnrolmentStatus.APPLIED
+
+
+def test_dark_mode_is_remembered_and_keeps_contrast(page, mentee, program):
+    log_in(page, mentee.email)
+    toggle = page.get_by_role("button", name="Dark mode")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+
+    page.goto("/programs/spring/")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+    assert_accessible(page)
+    page.goto("/profile/")
+    assert_accessible(page)
+
+
+def test_the_site_works_on_a_phone(page, mentee, program):
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, mentee.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_accessible(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone ({width}px wide)"
+
+
+def test_keyboard_users_can_skip_to_the_content(page, mentee):
+    log_in(page, mentee.email)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
