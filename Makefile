@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format demo worker bench venv clean messages
+.PHONY: run test lint format demo worker bench bench-matching venv clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ format: venv
 test: lint
 	DEBUG=0 $(BIN)/lodestar makemigrations --check --dry-run
 	DEBUG=0 $(BIN)/pytest -n auto -q $(PYTEST_ARGS)
+
+# Benchmarks stop by themselves (timeouts, memory ceiling); results go to var/bench/.
+# Options pass through: make bench-matching ARGS="--sizes large --solvers optimal".
+bench-matching: venv
+	$(BIN)/python -m bench.matching.run $(ARGS)
+
+bench: venv bench-matching
 
 messages: venv
 	cd lodestar && ../$(BIN)/lodestar makemessages -l fr --ignore "static/*"

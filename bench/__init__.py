@@ -1,0 +1,1 @@
+"""Benchmarks: reproducible measurements of Lodestar's heavy parts (`make bench`)."""

@@ -1,0 +1,1 @@
+"""Solvers: each takes a Problem and returns a Result, honouring capacities, pins and exclusions."""
