@@ -63,6 +63,7 @@ class _FlowEngine:
         mentee_k: int = 8,
         mentor_k_per_seat: float = 2.0,
         max_new_per_row: int = 4,
+        prune_margin: float | None = 1.0,
         block_bytes: int = 64 << 20,
     ) -> None:
         self.problem = problem
@@ -72,6 +73,7 @@ class _FlowEngine:
         self.mentee_k = mentee_k
         self.mentor_k_per_seat = mentor_k_per_seat
         self.max_new_per_row = max_new_per_row
+        self.prune_margin = prune_margin
         self.block_bytes = block_bytes
         self.cand_i, self.cand_j, self.cand_p = self._initial_candidates()
 
@@ -318,18 +320,24 @@ class _FlowEngine:
         The candidate pool only grows, so later runs (the fair solver's probes) start warm.
         """
         n_active = int(self.active.sum())
-        total_checked = 0
         self._forget_gains()
+        prices = None
         for rounds in range(1, max_rounds + 1):
             weights = np.where(self.cand_p >= max(floor, 0), self.cand_p + bonus, 0)
+            if prices is not None and self.prune_margin is not None:
+                # Pairs far below their row's and column's prices will not enter the solution;
+                # leaving them out keeps the flow graph small. The scan still covers them.
+                u, v = prices
+                reduced = weights - u[self.cand_i] - v[self.cand_j]
+                weights = np.where(reduced >= -self.prune_margin * SCALE, weights, 0)
             matched, matched_w = self._solve_candidates(weights, n_active)
             u, v = self._prices(weights, matched)
+            prices = (u, v)
             new_i, new_j, new_p = self._scan(u, v, bonus, floor)
-            total_checked += self.allowed_pairs
             if new_i.size == 0:
                 proof = Proof(
                     rounds=rounds,
-                    pairs_checked=total_checked,
+                    pairs_checked=self.allowed_pairs,
                     candidate_pairs=int(np.count_nonzero(weights > 0)),
                     primal=int(matched_w.sum()),
                     dual=int(u.sum() + (self.capacities * v).sum()),
