@@ -294,14 +294,20 @@ class _FlowEngine:
                 continue
             local, excess = local[hit], excess[hit]
             excess -= row_bar[start + local, None]
+            positive = excess > 0
             if k and k < self.n:
                 # Each row's k largest violations; later rounds pick up the rest if needed.
-                top = np.argpartition(excess, self.n - k, axis=1)[:, self.n - k :]
-                x = np.take_along_axis(excess, top, axis=1)
-                r, pos = np.nonzero(x > 0)
-                c = top[r, pos]
+                # Most rows have only a few: take those whole, partition only the others.
+                many = positive.sum(axis=1) > k
+                r, c = np.nonzero(positive[~many])
+                r = np.flatnonzero(~many)[r]
+                if many.any():
+                    crowded = np.flatnonzero(many)
+                    top = np.argpartition(excess[crowded], self.n - k, axis=1)[:, self.n - k :]
+                    r = np.concatenate([r, np.repeat(crowded, k)])
+                    c = np.concatenate([c, top.ravel()])
             else:
-                r, c = np.nonzero(excess > 0)
+                r, c = np.nonzero(positive)
             found_i.append(local[r] + start)
             found_j.append(c)
         if not found_i:
@@ -415,7 +421,7 @@ def _finish(
 def solve_optimal(problem: Problem, **options) -> Result:
     """The largest total score, proven optimal."""
     engine, pinned = _engine(problem, **options)
-    return _finish(problem, "optimal", pinned, engine.run())
+    return _finish(engine.problem, "optimal", pinned, engine.run())
 
 
 def _participation_bonus(engine: _FlowEngine) -> int:
@@ -430,7 +436,7 @@ def solve_participation(problem: Problem, **options) -> Result:
     solution = engine.run(bonus=bonus)
     solution.proof.primal -= bonus * solution.mentee.size
     solution.proof.dual -= bonus * solution.mentee.size
-    return _finish(problem, "participation", pinned, solution)
+    return _finish(engine.problem, "participation", pinned, solution)
 
 
 def solve_fair(problem: Problem, **options) -> Result:
@@ -445,7 +451,7 @@ def solve_fair(problem: Problem, **options) -> Result:
     base = engine.run()
     target = base.mentee.size
     if target == 0:
-        return _finish(problem, "fair", pinned, base)
+        return _finish(engine.problem, "fair", pinned, base)
     bonus = _participation_bonus(engine)
     optimal_floor = int(base.points.min())
     low, high = optimal_floor, _floor_upper_bound(engine, target)
@@ -464,7 +470,7 @@ def solve_fair(problem: Problem, **options) -> Result:
         f"Lowest score raised from {optimal_floor / SCALE:.3f} (optimal) to {low / SCALE:.3f}, "
         f"with {target} mentees matched as in the optimal solution."
     ]
-    return _finish(problem, "fair", pinned, best, notes)
+    return _finish(engine.problem, "fair", pinned, best, notes)
 
 
 def _floor_upper_bound(engine: _FlowEngine, target: int) -> int:
