@@ -62,7 +62,7 @@ class _FlowEngine:
         active: np.ndarray,
         mentee_k: int = 8,
         mentor_k_per_seat: float = 2.0,
-        max_new_per_row: int = 4,
+        max_new_per_row: int = 8,
         prune_margin: float | None = 1.0,
         block_bytes: int = 64 << 20,
     ) -> None:
