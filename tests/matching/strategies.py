@@ -8,6 +8,21 @@ from hypothesis import strategies as st
 
 from lodestar.matching.problem import DenseScores, Problem
 
+NO = -np.inf
+
+# Three mentees, two one-seat mentors. Stable: 0→0, 2→1 (150). Optimal: 0→1, 1→0 (185), where
+# mentee 0 and mentor 0 would both rather have each other (100 beats 90 and 95).
+THREE_BY_TWO = [
+    [100, 90],
+    [95, NO],
+    [NO, 50],
+]
+
+
+def problem_of(scores, capacities, **kwargs) -> Problem:
+    return Problem(DenseScores(np.array(scores, dtype=np.float32)), np.array(capacities), **kwargs)
+
+
 # Few distinct values, so that ties (broken by the lower index) happen often.
 SCORE_VALUES = [-np.inf, 0.0, 25.0, 50.0, 75.0, 100.0]
 

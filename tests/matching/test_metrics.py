@@ -15,22 +15,14 @@ from lodestar.matching.metrics import (
     unmatched_reasons,
     violations,
 )
-from lodestar.matching.problem import DenseScores, Problem
-from tests.matching.strategies import count_blocking_pairs_by_hand, problems
-
-NO = -np.inf
-
-# Three mentees, two one-seat mentors. Stable: 0→0, 2→1 (150). Optimal: 0→1, 1→0 (185), where
-# mentee 0 and mentor 0 would both rather have each other (100 beats 90 and 95).
-THREE_BY_TWO = [
-    [100, 90],
-    [95, NO],
-    [NO, 50],
-]
-
-
-def problem_of(scores, capacities, **kwargs) -> Problem:
-    return Problem(DenseScores(np.array(scores, dtype=np.float32)), np.array(capacities), **kwargs)
+from lodestar.matching.problem import DenseScores
+from tests.matching.strategies import (
+    NO,
+    THREE_BY_TWO,
+    count_blocking_pairs_by_hand,
+    problem_of,
+    problems,
+)
 
 
 class CountingScores(DenseScores):

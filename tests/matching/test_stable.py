@@ -11,24 +11,14 @@ from lodestar.matching.problem import DenseScores, Problem
 from lodestar.matching.solve import solve
 from lodestar.matching.solvers.stable import SHARED_SCORE_NOTE, solve_stable, with_preferences
 from tests.matching.strategies import (
+    NO,
+    THREE_BY_TWO,
     allowed_scores,
     count_blocking_pairs_by_hand,
     mentors_view,
+    problem_of,
     problems,
 )
-
-NO = -np.inf
-
-# Three mentees, two one-seat mentors (worked through in the tests below).
-THREE_BY_TWO = [
-    [100, 90],
-    [95, NO],
-    [NO, 50],
-]
-
-
-def problem_of(scores, capacities, **kwargs) -> Problem:
-    return Problem(DenseScores(np.array(scores, dtype=np.float32)), np.array(capacities), **kwargs)
 
 
 def mentee_optimal_by_the_matching_package(
