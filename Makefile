@@ -44,6 +44,7 @@ test: lint
 # Options pass through: make bench-matching ARGS="--sizes large --solvers optimal".
 bench-matching: venv
 	$(BIN)/python -m bench.matching.run $(ARGS)
+	$(BIN)/python -m bench.matching.choosing
 
 bench: venv bench-matching
 
