@@ -142,11 +142,11 @@ def _profile(question: Question, raw: Any) -> Any:
 def clean_profile_value(field: str, raw: Any) -> Any:
     """A profile field's value from a raw answer; the same rules as the profile page."""
     if field in (ProfileField.SKILLS, ProfileField.INTERESTS):
-        tags = split_list(raw, separators=(",", ";", "|", "\n"))
-        too_long = [tag for tag in tags if len(tag) > 60]
-        if too_long:
-            raise ValidationError(_("Keep each tag to 60 characters."), code="too_long")
-        return list(dict.fromkeys(tags))
+        # The profile page's own rules, so an intake answer or a CSV cell cannot hold a tag
+        # list the profile page would refuse.
+        from lodestar.accounts.services import clean_tag_names
+
+        return clean_tag_names(split_list(raw, separators=(",", ";", "|", "\n")))
     if field == ProfileField.SENIORITY:
         text = str(raw).strip()
         for value, label in Seniority.choices:
