@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
@@ -57,8 +58,17 @@ _axe = Axe()
 
 
 def assert_accessible(page) -> None:
-    """No serious or critical axe-core violation on the page as it is now."""
-    results = _axe.run(page)
+    """No serious or critical axe-core violation on the page as it is now.
+
+    A click that navigates returns before the new document exists; axe run in that gap sees no
+    document, so the check waits for the load and tries once more if it still raced.
+    """
+    page.wait_for_load_state("load")
+    try:
+        results = _axe.run(page)
+    except PlaywrightError:
+        page.wait_for_load_state("load")
+        results = _axe.run(page)
     problems = [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
     assert not problems, f"Accessibility violations on {page.url}:\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"

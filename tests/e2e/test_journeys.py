@@ -56,8 +56,10 @@ def test_newcomer_signs_up_verifies_email_enrols_as_mentee_and_answers_intake(pa
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
     assert_accessible(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
+    expect(page).to_have_url(re.compile(r"/programs/$"))
     assert_accessible(page)
     page.get_by_role("link", name="Spring Cohort", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Spring Cohort")
     assert_accessible(page)
     page.get_by_role("button", name="Join as mentee").click()
 
