@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "lodestar.core",
     "lodestar.accounts",
     "lodestar.programs",
+    "lodestar.mentorships",
+    "lodestar.matches",
+    "lodestar.engagement",
     "lodestar.demo",
 ]
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("lodestar.accounts.urls")),
     path("", include("lodestar.programs.urls")),
+    path("", include("lodestar.matches.urls")),
+    path("", include("lodestar.mentorships.urls")),
+    path("", include("lodestar.engagement.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

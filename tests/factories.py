@@ -53,3 +53,71 @@ def make_enrolment(
 
 def make_answer(enrolment: Enrolment, question: Question, value) -> Answer:
     return Answer.objects.create(enrolment=enrolment, question=question, value=value)
+
+
+def make_criterion(
+    program: Program,
+    *,
+    label: str,
+    rule: str = "overlap",
+    kind: str = "multiple_choice",
+    choices=("Design", "Data", "Leadership", "Sales"),
+    weight: int = 5,
+    match_required: bool = False,
+    mentor_role: str = "mentor",
+    mentee_role: str = "mentee",
+    **fields,
+) -> tuple[Question, Question]:
+    """A matching criterion: a mentor question and the mentee question compared with it."""
+    asked_of_mentors = make_question(
+        program,
+        label=f"{label} (mentor)",
+        role=mentor_role,
+        kind=kind,
+        choices=list(choices) if kind.endswith("choice") else [],
+    )
+    asked_of_mentees = make_question(
+        program,
+        label=label,
+        role=mentee_role,
+        kind=kind,
+        choices=list(choices) if kind.endswith("choice") else [],
+        is_criterion=True,
+        paired_with=asked_of_mentors,
+        rule=rule,
+        weight=weight,
+        match_required=match_required,
+        **fields,
+    )
+    return asked_of_mentees, asked_of_mentors
+
+
+def make_mentorship(
+    program: Program,
+    *,
+    mentor: Enrolment | None,
+    mentees: list[Enrolment],
+    status: str = "active",
+    origin: str = "manual",
+    **fields,
+):
+    """A mentorship with its memberships, written directly (no seat checks, no notices)."""
+    from lodestar.mentorships.models import Membership, Mentorship
+
+    mentorship = Mentorship.objects.create(
+        program=program,
+        origin=origin,
+        status=status,
+        start_date=timezone.localdate() if status != "proposed" else None,
+        **fields,
+    )
+    answered = "pending" if status == "proposed" else "accepted"
+    for enrolment in ([mentor] if mentor else []) + list(mentees):
+        Membership.objects.create(
+            mentorship=mentorship,
+            enrolment=enrolment,
+            user=enrolment.user,
+            role=enrolment.role,
+            response=answered,
+        )
+    return mentorship

@@ -101,6 +101,26 @@ class Program(models.Model):
         choices=EnrolmentMode.choices,
         default=EnrolmentMode.APPLICATION,
     )
+    max_open_requests = models.PositiveSmallIntegerField(
+        _("open requests per mentee"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("In programs where mentees choose: how many mentors a mentee may ask at once."),
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("days before a request expires"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A request a mentor has not answered by then expires, and both are told."),
+    )
+    forward_requests = models.BooleanField(
+        _("pass requests on to the next choice"),
+        default=True,
+        help_text=_(
+            "When a request is declined or expires, send it on to the next mentor on the "
+            "mentee’s list of choices, if they made one."
+        ),
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),
@@ -136,6 +156,14 @@ class Program(models.Model):
             raise ValidationError(
                 {"end_date": _("The end date must be on or after the start date.")}
             )
+
+    @property
+    def mentees_choose(self) -> bool:
+        return self.matching_mode in (MatchingMode.MENTEE_CHOICE, MatchingMode.HYBRID)
+
+    @property
+    def coordinator_matches(self) -> bool:
+        return self.matching_mode in (MatchingMode.COORDINATOR, MatchingMode.HYBRID)
 
     @property
     def roles(self) -> list[str]:
@@ -223,6 +251,14 @@ class Question(models.Model):
         null=True,
         blank=True,
         help_text=_("For the “near” rule: the distance at which the score reaches zero."),
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "Answers are used only in aggregate, to check that no group is matched worse; "
+            "they are never shown person by person."
+        ),
     )
 
     class Meta:

@@ -88,6 +88,14 @@ class QuestionForm(forms.Form):
         help_text=_("For the “near” rule: the distance at which the score reaches zero."),
         widget=forms.NumberInput(attrs={"step": "any", "min": 0}),
     )
+    sensitive = forms.BooleanField(
+        label=_("Sensitive: use only in aggregate"),
+        required=False,
+        help_text=_(
+            "For questions such as a self-reported group: answers feed the fairness check but "
+            "are never shown person by person."
+        ),
+    )
 
     def __init__(self, *args, program: Program, question: Question | None = None, **kwargs):
         if question is not None:

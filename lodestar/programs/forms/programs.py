@@ -36,6 +36,25 @@ class ProgramForm(forms.Form):
     )
     matching_mode = forms.ChoiceField(label=_("Matching mode"), choices=MatchingMode.choices)
     enrolment_mode = forms.ChoiceField(label=_("Enrolment mode"), choices=EnrolmentMode.choices)
+    max_open_requests = forms.IntegerField(
+        label=_("Open requests per mentee"),
+        required=False,
+        initial=3,
+        help_text=_("When mentees choose: how many mentors a mentee may ask at once (1 to 10)."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 10}),
+    )
+    request_expiry_days = forms.IntegerField(
+        label=_("Days before a request expires"),
+        required=False,
+        initial=7,
+        help_text=_("A request a mentor has not answered by then expires (1 to 60 days)."),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 60}),
+    )
+    forward_requests = forms.BooleanField(
+        label=_("Pass declined or expired requests on to the mentee’s next choice"),
+        required=False,
+        initial=True,
+    )
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         if program is not None:
@@ -49,6 +68,15 @@ class ProgramForm(forms.Form):
             self.fields["slug"].help_text = _(
                 "Used in the program's web address. Changing it breaks links people saved."
             )
+
+
+    def clean(self):
+        cleaned = super().clean()
+        # Left blank: keep what the program has (or the default for a new one).
+        for name in ("max_open_requests", "request_expiry_days"):
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = self.initial.get(name) or Program._meta.get_field(name).default
+        return cleaned
 
 
 class AddCoordinatorForm(forms.Form):

@@ -230,7 +230,7 @@ def _assign(question: Question, data: Mapping[str, Any]) -> None:
     for field in ("min_value", "max_value", "tolerance", "weight"):
         if field in data:
             setattr(question, field, data[field])
-    for field in ("required", "is_criterion", "match_required"):
+    for field in ("required", "is_criterion", "match_required", "sensitive"):
         if field in data:
             setattr(question, field, bool(data[field]))
     if "choices" in data:

@@ -26,6 +26,9 @@ EDITABLE_FIELDS = (
     "default_mentor_capacity",
     "matching_mode",
     "enrolment_mode",
+    "max_open_requests",
+    "request_expiry_days",
+    "forward_requests",
 )
 # "coordinate/new/" is the create page, so no program may be called "new".
 RESERVED_SLUGS = frozenset({"new"})

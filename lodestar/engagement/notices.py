@@ -1,0 +1,41 @@
+"""Every kind of notification, worded once: the in-app line, and the email's subject.
+
+Parameters are plain strings (names, program names) captured when the notice is sent.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+NOTICES = {
+    "proposal_published": _(
+        "%(program)s proposes %(other)s as your %(other_role)s. Please accept or decline."
+    ),
+    "proposal_accepted": _("%(person)s accepted the match with %(other)s in %(program)s."),
+    "proposal_declined": _("%(person)s declined the match with %(other)s in %(program)s."),
+    "mentorship_started": _("Your mentorship with %(other)s in %(program)s has started."),
+    "mentorship_ended": _("Your mentorship with %(other)s in %(program)s was ended early."),
+    "mentorship_created": _("A coordinator of %(program)s paired you with %(other)s."),
+    "request_received": _("%(person)s asks you to be their mentor in %(program)s."),
+    "request_question": _("%(person)s asked a question about your request in %(program)s."),
+    "request_answer": _("%(person)s answered your question in %(program)s."),
+    "request_accepted": _("%(person)s accepted your request in %(program)s."),
+    "request_declined": _("%(person)s declined your request in %(program)s."),
+    "request_expired_mentee": _(
+        "Your request to %(person)s in %(program)s expired without an answer."
+    ),
+    "request_expired_mentor": _("%(person)s’s request to you in %(program)s expired."),
+    "request_withdrawn": _("%(person)s withdrew their request in %(program)s."),
+    "request_withdrawn_matched": _(
+        "%(person)s found a mentor in %(program)s, so their request to you was withdrawn."
+    ),
+    "request_forwarded": _("Your request in %(program)s went on to your next choice, %(person)s."),
+}
+
+
+def render(kind: str, params: dict) -> str:
+    template = NOTICES.get(kind)
+    if template is None:
+        return str(kind)
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return str(template)
