@@ -38,8 +38,15 @@ def participants_export_csv(*, program: Program) -> str:
 
 
 def participants_export_rows(*, program: Program) -> Iterator[list[str]]:
-    """The header, then one row per enrolment, in a fixed number of queries."""
-    columns = question_columns(program)
+    """The header, then one row per enrolment, in a fixed number of queries.
+
+    Sensitive questions are left out: their answers are used only in aggregate.
+    """
+    columns = [
+        (label, group)
+        for label, group in question_columns(program)
+        if not any(q.sensitive for q in group)
+    ]
     yield [*PERSON_COLUMNS, *EXPORT_ONLY_COLUMNS, *(label for label, _q in columns)]
     questions = [question for _label, group in columns for question in group]
     profile_fields = {q.profile_field for q in questions if q.kind == QuestionKind.PROFILE}

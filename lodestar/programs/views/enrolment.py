@@ -211,7 +211,9 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "answers": [
                 (question.label, _answer_text(question, answers.get(question.pk)))
                 for question in questions
+                if not question.sensitive
             ],
+            "sensitive_hidden": any(question.sensitive for question in questions),
             "next_url": request.get_full_path(),
         },
     )
