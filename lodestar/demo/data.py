@@ -30,6 +30,14 @@ you can meet; the coordinators match every mentee with a mentor whose experience
 and hours fit, and introduce each pair before the first session in the week of 18 January.\
 """
 
+OPEN_SLUG = "northstar-open-2027"
+OPEN_NAME = "Northstar Open Mentoring 2027"
+OPEN_DESCRIPTION = """\
+Open mentoring for Northstar alumni and friends: browse the mentors, read why each one is \
+suggested for you, and ask the one you want. Mentors answer within a week; a request with no \
+answer moves on to your next choice.\
+"""
+
 DRAFT_SLUG = "northstar-circles-2027"
 DRAFT_NAME = "Northstar Leadership Circles 2027"
 DRAFT_DATES = (date(2027, 9, 6), date(2027, 12, 17))
@@ -594,3 +602,13 @@ MENTOR_STYLES = {
 }
 
 PRONOUNS = {"women": "she/her", "men": "he/him"}
+
+REQUEST_MESSAGES = (
+    "Your path from engineering into product is exactly the move I hope to make. Could we talk "
+    "about how you learned to say no to a roadmap?",
+    "I am preparing my first conference talk and your profile says you have given dozens. Would "
+    "you mentor me through the next three months?",
+    "I lead a team for the first time since March and I would value someone who has been "
+    "through it. Fortnightly calls would suit me well.",
+    "I want to move from finance into climate work, and you have done it. Would you take me on?",
+)

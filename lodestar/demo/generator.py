@@ -73,7 +73,9 @@ def demo_people():
 
 
 @transaction.atomic
-def reset(*, program_slugs: Iterable[str] = (data.PROGRAM_SLUG, data.DRAFT_SLUG)) -> int:
+def reset(
+    *, program_slugs: Iterable[str] = (data.PROGRAM_SLUG, data.DRAFT_SLUG, data.OPEN_SLUG)
+) -> int:
     """Delete the demo programs (and any program a demo person created) and every demo person.
 
     Returns how many people were deleted.
@@ -110,7 +112,8 @@ def generate(
         raise ValidationError(
             "The database already has demo people. Reset the demo first (lodestar demo --reset)."
         )
-    for slug in (program_slug, data.DRAFT_SLUG) if draft_program else (program_slug,):
+    extra_slugs = (data.DRAFT_SLUG, data.OPEN_SLUG) if draft_program else ()
+    for slug in (program_slug, *extra_slugs):
         if Program.objects.filter(slug=slug).exists():
             raise ValidationError(
                 f"A program called “{slug}” already exists. Reset the demo first "
@@ -132,6 +135,7 @@ def generate(
     _invitations(rng, program, coordinator)
     if draft_program:
         _draft_program(coordinator)
+        _open_program(rng, people, users, coordinator)
     return DemoSummary(
         program_slug=program.slug,
         mentors=mentors,
@@ -287,6 +291,58 @@ def _invitations(rng: random.Random, program: Program, coordinator: User) -> Non
             )
         )
     Invitation.objects.bulk_create(invitations)
+
+
+def _open_program(
+    rng: random.Random, people: list[Person], users: dict[str, User], coordinator: User
+) -> Program:
+    """A program where mentees choose their mentor, with a few requests already waiting, so the
+    demo mentor has requests to answer and the demo mentee mentors to browse."""
+    program = program_create(
+        creator=coordinator,
+        data={
+            "name": data.OPEN_NAME,
+            "slug": data.OPEN_SLUG,
+            "description": data.OPEN_DESCRIPTION,
+            "kind": Kind.ONE_TO_ONE,
+            "start_date": data.PROGRAM_DATES[0],
+            "end_date": data.PROGRAM_DATES[1],
+            "meeting_cadence": Cadence.MONTHLY,
+            "default_mentor_capacity": 2,
+            "matching_mode": MatchingMode.MENTEE_CHOICE,
+            "enrolment_mode": EnrolmentMode.OPEN,
+        },
+    )
+    program = program_transition(program=program, to_status=ProgramStatus.ENROLLING, by=coordinator)
+    form = _intake_form(program, coordinator)
+    approved = [p for p in people if p.role and p.status == EnrolmentStatus.APPROVED]
+    mentors = [p for p in approved if p.role == Role.MENTOR][:12]
+    mentees = [p for p in approved if p.role == Role.MENTEE][:30]
+    _enrol(program, mentors + mentees, users, form, coordinator)
+    _waiting_requests(rng, program, users, mentees)
+    return program
+
+
+def _waiting_requests(
+    rng: random.Random, program: Program, users: dict[str, User], mentees: list[Person]
+) -> None:
+    from lodestar.matches.models import MentorshipRequest
+
+    mentor = Enrolment.objects.get(program=program, user__email=data.MENTOR.email)
+    askers = [p for p in mentees if p.email != data.MENTEE.email]
+    now = timezone.now()
+    requests = []
+    for days_ago, person in zip((1, 2, 4), rng.sample(askers, 3), strict=True):
+        requests.append(
+            MentorshipRequest(
+                program=program,
+                mentee=Enrolment.objects.get(program=program, user=users[person.email]),
+                mentor=mentor,
+                message=rng.choice(data.REQUEST_MESSAGES),
+                expires_at=now + timedelta(days=program.request_expiry_days - days_ago),
+            )
+        )
+    MentorshipRequest.objects.bulk_create(requests)
 
 
 def _draft_program(coordinator: User) -> Program:

@@ -211,8 +211,8 @@ def test_names_come_from_several_cultures_and_emails_are_unique(db):
 
 
 def test_the_demo_mentor_and_mentee_are_a_good_match(demo):
-    mentor = Enrolment.objects.get(user__email=data.MENTOR.email)
-    mentee = Enrolment.objects.get(user__email=data.MENTEE.email)
+    mentor = Enrolment.objects.get(user__email=data.MENTOR.email, program__slug=data.PROGRAM_SLUG)
+    mentee = Enrolment.objects.get(user__email=data.MENTEE.email, program__slug=data.PROGRAM_SLUG)
 
     def answer(enrolment, label):
         return enrolment.answers.get(question__label=label).value
@@ -225,6 +225,20 @@ def test_the_demo_mentor_and_mentee_are_a_good_match(demo):
     )
     assert answer(mentor, "How senior are you?") > answer(mentee, "Where are you in your career?")
     assert (mentor.status, mentee.status) == ("approved", "approved")
+
+
+def test_the_open_program_lets_mentees_choose_and_the_demo_mentor_has_requests(demo):
+    from lodestar.matches.models import MentorshipRequest
+
+    program = Program.objects.get(slug=data.OPEN_SLUG)
+    assert program.mentees_choose
+    assert program.enrolments.filter(user__email=data.MENTEE.email, role="mentee").exists()
+    waiting = MentorshipRequest.objects.filter(
+        program=program, mentor__user__email=data.MENTOR.email, status="open"
+    )
+    assert waiting.count() == 3
+    assert all(request.expires_at > request.created_at for request in waiting)
+    assert not waiting.filter(mentee__user__email=data.MENTEE.email).exists()
 
 
 def test_everyone_shares_one_password_hash_computed_once(demo):
