@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format demo worker bench bench-matching venv clean messages
+.PHONY: run test lint format demo worker bench bench-matching bench-pages venv clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,12 @@ bench-matching: venv
 	$(BIN)/python -m bench.matching.run $(ARGS)
 	$(BIN)/python -m bench.matching.choosing
 
-bench: venv bench-matching
+# The pages that must stay fast with 5 000 participants: matching review and recommendations.
+bench-pages: venv
+	$(BIN)/python -m bench.platform.review_page
+	$(BIN)/python -m bench.platform.recommendations_page
+
+bench: venv bench-matching bench-pages
 
 messages: venv
 	cd lodestar && ../$(BIN)/lodestar makemessages -l fr --ignore "static/*"

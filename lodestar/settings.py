@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "lodestar.core.context_processors.navigation",
+                "lodestar.engagement.context_processors.notifications",
             ],
         },
     },

@@ -121,3 +121,29 @@ def make_mentorship(
             response=answered,
         )
     return mentorship
+
+
+def make_request(
+    mentee: Enrolment,
+    mentor: Enrolment,
+    *,
+    status: str = "open",
+    message: str = "I would love to learn from you.",
+    expires_in=None,
+    **fields,
+):
+    """A mentorship request written directly (no checks, no notices); expires in 7 days unless
+    `expires_in` (a timedelta, negative for the past) says otherwise."""
+    from datetime import timedelta
+
+    from lodestar.matches.models import MentorshipRequest
+
+    return MentorshipRequest.objects.create(
+        program=mentee.program,
+        mentee=mentee,
+        mentor=mentor,
+        message=message,
+        status=status,
+        expires_at=timezone.now() + (timedelta(days=7) if expires_in is None else expires_in),
+        **fields,
+    )

@@ -154,6 +154,7 @@ def test_a_program_status_change_must_follow_the_lifecycle(admin_client, program
 def test_an_answer_edited_in_the_admin_passes_the_intake_checks(admin_client, demo):
     answer = Answer.objects.select_related("enrolment").get(
         enrolment__user__email="mentee@demo.lodestar.test",
+        enrolment__program__slug="northstar-2027",
         question__label="How structured do you like your mentoring?",
     )
     url = admin_url(Answer, "change", answer.pk)
@@ -171,9 +172,12 @@ def test_an_answer_edited_in_the_admin_passes_the_intake_checks(admin_client, de
 def test_an_answer_cannot_be_moved_to_another_roles_question(admin_client, demo):
     answer = Answer.objects.get(
         enrolment__user__email="mentee@demo.lodestar.test",
+        enrolment__program__slug="northstar-2027",
         question__label="How structured do you like your mentoring?",
     )
-    mentor_question = Question.objects.get(label="How structured is your mentoring style?")
+    mentor_question = Question.objects.get(
+        label="How structured is your mentoring style?", program__slug="northstar-2027"
+    )
 
     response = admin_client.post(
         admin_url(Answer, "change", answer.pk),

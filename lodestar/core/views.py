@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from lodestar.mentorships.selectors import dashboard_mentorships
 from lodestar.programs.selectors import dashboard_for
 
 
@@ -16,7 +17,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", dashboard_for(request.user))
+    context = dashboard_for(request.user)
+    context.update(dashboard_mentorships(request.user, context["coordinated"]))
+    return render(request, "core/dashboard.html", context)
 
 
 def permission_denied(request, exception=None):

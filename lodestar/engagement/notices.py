@@ -28,6 +28,10 @@ NOTICES = {
         "%(person)s found a mentor in %(program)s, so their request to you was withdrawn."
     ),
     "request_forwarded": _("Your request in %(program)s went on to your next choice, %(person)s."),
+    "rematch_requested": _(
+        "%(person)s ended the mentorship of %(other)s in %(program)s early and asked for a "
+        "rematch: they will not be matched together again."
+    ),
 }
 
 

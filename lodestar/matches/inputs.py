@@ -247,8 +247,19 @@ def build_problem(
         [1 if peer else max(0, seats.capacity_of(e) - loads.get(e.pk, 0)) for e in mentors],
         dtype=np.int64,
     )
-    mentee_side = values_of(mentees, mentee_questions + (mentor_questions if peer else []))
-    mentor_side = mentee_side if peer else values_of(mentors, mentor_questions)
+    # A peer answers both sides' questions; the pool is scored against itself unless the caller
+    # narrowed one side (one peer's suggestions, a coordinator's preview of one pair).
+    # A peer question may be compared with itself: read each question once.
+    side_questions = (
+        list({q.pk: q for q in mentee_questions + mentor_questions}.values())
+        if peer
+        else mentee_questions
+    )
+    mentee_side = values_of(mentees, side_questions)
+    if peer and mentors is mentees:
+        mentor_side = mentee_side
+    else:
+        mentor_side = values_of(mentors, side_questions if peer else mentor_questions)
     scorer = Scorer(
         mentee_side,
         mentor_side,

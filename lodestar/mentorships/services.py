@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
+from lodestar.core.states import IllegalTransition
 from lodestar.engagement.services import notify
 from lodestar.programs.models import Enrolment, Program, Role
 from lodestar.programs.policy import is_coordinator
@@ -294,13 +295,23 @@ def mentorship_pause(*, mentorship: Mentorship, by: User) -> Mentorship:
 
 @transaction.atomic
 def mentorship_resume(*, mentorship: Mentorship, by: User) -> Mentorship:
-    return _move(mentorship, by, MentorshipStatus.ACTIVE)
+    # Only from paused: "active" is also where a proposal goes once accepted, and where a
+    # closing mentorship returns, and neither is a resumption.
+    return _move(mentorship, by, MentorshipStatus.ACTIVE, only_from=MentorshipStatus.PAUSED)
 
 
-def _move(mentorship: Mentorship, by: User, status: str) -> Mentorship:
+def _move(
+    mentorship: Mentorship, by: User, status: str, only_from: str | None = None
+) -> Mentorship:
     current = _locked(mentorship)
     if not _may_manage(current, by):
         raise ValidationError(_("You are not part of this mentorship."), code="not_member")
+    if only_from is not None and current.status != only_from:
+        raise IllegalTransition(
+            _("Only a paused mentorship can be resumed; this one is %(status)s.")
+            % {"status": current.get_status_display().lower()},
+            code="illegal_transition",
+        )
     MENTORSHIP_STATES.check(current.status, status)
     current.status = status
     current.save(update_fields=["status", "updated_at"])

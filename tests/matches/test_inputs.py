@@ -122,3 +122,34 @@ def test_a_peer_program_is_one_pool_scored_both_ways(coordinator):
     rebuilt = build_problem(program)
     # An exclusion between peers holds both ways round.
     assert rebuilt.pair_score(ada, bob) is None and rebuilt.pair_score(bob, ada) is None
+
+
+def test_one_peer_against_another_is_scored_on_the_others_answers(coordinator):
+    program = factories.make_program(coordinator=coordinator, name="Peers", kind="peer")
+    asked, paired = factories.make_criterion(
+        program, label="Topics", mentor_role="peer", mentee_role="peer"
+    )
+    ada = _enrol(program, "ada@example.com", "peer")
+    bob = _enrol(program, "bob@example.com", "peer")
+    factories.make_answer(ada, asked, ["Design"])
+    factories.make_answer(ada, paired, ["Design"])  # would score 100 against herself
+    factories.make_answer(bob, paired, ["Data"])
+    built = build_problem(program, mentees=[ada], mentors=[bob], for_run=False)
+    assert built.pair_score(ada, bob) == pytest.approx(0)
+
+
+def test_a_peer_question_compared_with_itself_is_read_once(coordinator):
+    program = factories.make_program(coordinator=coordinator, name="Peers", kind="peer")
+    topics = factories.make_question(
+        program, label="Topics", role="peer", kind="multiple_choice", choices=["Design", "Data"]
+    )
+    topics.is_criterion, topics.paired_with, topics.rule = True, topics, "overlap"
+    topics.save()
+    ada = _enrol(program, "ada@example.com", "peer")
+    bob = _enrol(program, "bob@example.com", "peer")
+    factories.make_answer(ada, topics, ["Design"])
+    factories.make_answer(bob, topics, ["Design", "Data"])
+    built = build_problem(program)
+    assert built.problem.shape == (2, 2)
+    assert built.pair_score(ada, bob) == pytest.approx(100)
+    assert built.pair_score(bob, ada) == pytest.approx(50)

@@ -69,7 +69,6 @@ class ProgramForm(forms.Form):
                 "Used in the program's web address. Changing it breaks links people saved."
             )
 
-
     def clean(self):
         cleaned = super().clean()
         # Left blank: keep what the program has (or the default for a new one).

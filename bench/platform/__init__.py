@@ -1,0 +1,1 @@
+"""Benchmarks of the platform around the engine: pages and services on realistic data."""
