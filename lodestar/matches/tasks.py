@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from .services.publish import run_tell_members
 from .services.runs import run_execute
 
 
@@ -9,3 +10,9 @@ from .services.runs import run_execute
 def execute_match_run(run_id: int) -> None:
     """Execute a queued matching run (a run already taken or finished is left alone)."""
     run_execute(run_id)
+
+
+@task()
+def tell_published_run(run_id: int) -> None:
+    """Tell everyone a published run pairs whom they are proposed with (once each)."""
+    run_tell_members(run_id)

@@ -191,3 +191,47 @@ def test_a_declined_proposal_frees_its_people_for_the_next_run(
     assert enrolled["Dan"] not in again.inputs["mentees"]
     ada = again.inputs["mentors"].index(enrolled["Ada"])
     assert again.inputs["capacities"][ada] == 1
+
+
+def test_everyone_is_told_once_even_if_the_worker_runs_the_notices_twice(
+    run, coordinator, django_capture_on_commit_callbacks
+):
+    from lodestar.matches.services.publish import run_tell_members
+
+    published(run, coordinator, django_capture_on_commit_callbacks)
+    told = Notification.objects.filter(kind="proposal_published").count()
+    sent = len(mail.outbox)
+    assert told == 4  # two pairs, two people each
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_tell_members(run.pk) == 0
+
+    assert Notification.objects.filter(kind="proposal_published").count() == told
+    assert len(mail.outbox) == sent
+
+
+def test_publishing_leaves_the_telling_to_the_worker(run, coordinator):
+    # Without the commit callbacks running (no worker yet), the pairs exist but nobody is told.
+    run_publish(run=run, by=coordinator)
+    assert Mentorship.objects.filter(match_run=run, status="proposed").count() == 2
+    assert not Notification.objects.filter(kind="proposal_published").exists()
+
+
+def test_in_a_hybrid_program_publishing_withdraws_the_mentees_open_requests(
+    run, coordinator, program, django_capture_on_commit_callbacks
+):
+    from lodestar.matches.models import MentorshipRequest
+
+    program.matching_mode = "hybrid"
+    program.save()
+    proposal = run.proposals.select_related("mentee", "mentor").first()
+    elsewhere = factories.make_enrolment(
+        program, factories.make_user("olga@example.com", name="Olga"), role="mentor"
+    )
+    waiting = factories.make_request(proposal.mentee, elsewhere)
+
+    published(run, coordinator, django_capture_on_commit_callbacks)
+
+    waiting.refresh_from_db()
+    assert waiting.status == "withdrawn"
+    assert not MentorshipRequest.objects.filter(status="open").exists()

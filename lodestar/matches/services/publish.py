@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lodestar.accounts.models import User
+from lodestar.engagement.models import Notification
 from lodestar.engagement.services import notify
 from lodestar.mentorships import seats
 from lodestar.mentorships.models import Mentorship, Origin
@@ -26,6 +27,7 @@ from lodestar.programs.states import EnrolmentStatus
 
 from ..models import MatchRun, Proposal
 from ..states import RUN_STATES, RunStatus
+from .requests import withdraw_open_requests
 
 NAMES_SHOWN = 10
 
@@ -73,13 +75,18 @@ def run_publish(*, run: MatchRun, by: User) -> list[Mentorship]:
             match_run=locked,
         )
         made.append((mentorship, mentors, mentees))
+        if program.mentees_choose:
+            # Hybrid programs: a mentee proposed a mentor here stops waiting on their requests.
+            for mentee in mentees:
+                withdraw_open_requests(mentee=mentee)
     RUN_STATES.check(locked.status, RunStatus.PUBLISHED)
     locked.status = RunStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.published_by = by
     locked.save(update_fields=["status", "published_at", "published_by"])
-    for mentorship, mentors, mentees in made:
-        _tell_members(program, mentorship, mentors, mentees)
+    # Telling a few thousand people takes longer than a page should: the worker does it.
+    run_id = locked.pk
+    transaction.on_commit(lambda: _tasks().tell_published_run.enqueue(run_id))
     run.status, run.published_at, run.published_by = (
         locked.status,
         locked.published_at,
@@ -149,7 +156,39 @@ def _role_word(role: str, count: int) -> str:
     return ngettext("peer", "peers", count)
 
 
-def _tell_members(program, mentorship: Mentorship, mentors: list, mentees: list) -> None:
+def _tasks():
+    from .. import tasks
+
+    return tasks
+
+
+def run_tell_members(run_id: int) -> int:
+    """Tell each member of a published run's mentorships whom they are proposed with, once:
+    someone already told about a mentorship is skipped, so running this twice is harmless.
+    Returns how many people were told."""
+    mentorships = list(
+        Mentorship.objects.filter(match_run_id=run_id, status=MentorshipStatus.PROPOSED)
+        .select_related("program")
+        .prefetch_related("memberships__user", "memberships__enrolment")
+    )
+    if not mentorships:
+        return 0
+    told = set(
+        Notification.objects.filter(
+            kind="proposal_published", url__in=[mentorship_url(m) for m in mentorships]
+        ).values_list("user_id", "url")
+    )
+    count = 0
+    for mentorship in mentorships:
+        members = list(mentorship.memberships.all())
+        mentors = [m.enrolment for m in members if m.role == Role.MENTOR]
+        mentees = [m.enrolment for m in members if m.role != Role.MENTOR]
+        with transaction.atomic():
+            count += _tell_members(mentorship.program, mentorship, mentors, mentees, told)
+    return count
+
+
+def _tell_members(program, mentorship: Mentorship, mentors: list, mentees: list, told: set) -> int:
     """Each member hears whom they are proposed with: a mentee their mentor, a mentor their
     mentees, a peer the other peer."""
     url = mentorship_url(mentorship)
@@ -159,7 +198,11 @@ def _tell_members(program, mentorship: Mentorship, mentors: list, mentees: list)
             audience.append((mentee, mentors, Role.MENTOR))
         else:
             audience.append((mentee, [o for o in mentees if o.pk != mentee.pk], Role.PEER))
+    count = 0
     for person, others, role in audience:
+        if (person.user_id, url) in told:
+            continue
+        count += 1
         notify(
             user=person.user,
             kind="proposal_published",
@@ -168,3 +211,4 @@ def _tell_members(program, mentorship: Mentorship, mentors: list, mentees: list)
             other_role=_role_word(role, len(others)),
             program=program.name,
         )
+    return count
