@@ -14,10 +14,10 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lodestar.accounts.models import AvailabilityWindow, Profile
 from lodestar.matching.criteria import Criterion
 from lodestar.matching.problem import Problem
 from lodestar.matching.scoring import Scorer
@@ -154,55 +154,103 @@ def field_name(question: Question) -> str:
 
 
 def people(program: Program, role: str, *, exclude_seated: bool) -> list[Enrolment]:
-    """Approved enrolments of one role, with everything scoring reads, in a fixed order."""
-    enrolments = (
+    """Approved enrolments of one role, in a fixed order (values_of reads their answers)."""
+    found = list(
         Enrolment.objects.filter(program=program, role=role)
         .approved()
         .select_related("user__profile", "program")
-        .prefetch_related(
-            "user__profile__skills",
-            "user__profile__interests",
-            "user__availability",
-            Prefetch(
-                "answers", queryset=Answer.objects.only("enrolment_id", "question_id", "value")
-            ),
-        )
         .order_by("pk")
     )
-    found = list(enrolments)
     if exclude_seated:
         seated = seats.seated_enrolments(program)
         found = [e for e in found if e.pk not in seated]
     return found
 
 
+# Ids per IN (...) list: well under every database's limit on query parameters.
+CHUNK = 900
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
 def values_of(enrolments: list[Enrolment], questions: list[Question]) -> dict[str, list[Any]]:
-    """The engine's Side: one list per field, one value per person."""
+    """The engine's Side: one list per field, one value per person.
+
+    Answers, tags and availability are read as plain values, a few queries per 900 people,
+    never as model instances: building a thousand people's objects costs more than scoring them.
+    """
+    enrolment_ids = [e.pk for e in enrolments]
+    user_ids = [e.user_id for e in enrolments]
+    asked = [q.pk for q in questions if q.kind != QuestionKind.PROFILE]
+    wanted = {q.profile_field for q in questions if q.kind == QuestionKind.PROFILE}
+    answers: dict[int, dict[int, Any]] = {}
+    if asked:
+        for chunk in _chunks(enrolment_ids):
+            rows = Answer.objects.filter(enrolment_id__in=chunk, question_id__in=asked)
+            for enrolment_id, question_id, value in rows.values_list(
+                "enrolment_id", "question_id", "value"
+            ):
+                answers.setdefault(enrolment_id, {})[question_id] = value
+    tags = {
+        name: _tags(user_ids, name)
+        for name in (ProfileField.SKILLS, ProfileField.INTERESTS)
+        if name in wanted
+    }
+    windows = availability_by_user(user_ids) if ProfileField.AVAILABILITY in wanted else {}
     side: dict[str, list[Any]] = {field_name(q): [] for q in questions}
     side[TIMEZONE_FIELD] = []
     for enrolment in enrolments:
-        answers = {a.question_id: a.value for a in enrolment.answers.all()}
+        mine = answers.get(enrolment.pk, {})
         side[TIMEZONE_FIELD].append(enrolment.user.timezone or None)
         for question in questions:
-            side[field_name(question)].append(_value(enrolment, question, answers))
+            side[field_name(question)].append(_value(enrolment, question, mine, tags, windows))
     return side
 
 
-def _value(enrolment: Enrolment, question: Question, answers: dict[int, Any]) -> Any:
+def _tags(user_ids: list[int], name: str) -> dict[int, list[str]]:
+    through = getattr(Profile, name).through
+    found: dict[int, list[str]] = {}
+    for chunk in _chunks(user_ids):
+        rows = through.objects.filter(profile__user_id__in=chunk).order_by("tag__name")
+        for user_id, tag in rows.values_list("profile__user_id", "tag__name"):
+            found.setdefault(user_id, []).append(tag)
+    return found
+
+
+def availability_by_user(user_ids: list[int]) -> dict[int, list[tuple[int, str, str]]]:
+    found: dict[int, list[tuple[int, str, str]]] = {}
+    for chunk in _chunks(user_ids):
+        rows = AvailabilityWindow.objects.filter(user_id__in=chunk).order_by(
+            "user_id", "weekday", "start"
+        )
+        for user_id, weekday, start, end in rows.values_list("user_id", "weekday", "start", "end"):
+            found.setdefault(user_id, []).append(
+                (weekday, start.strftime("%H:%M"), end.strftime("%H:%M"))
+            )
+    return found
+
+
+def _value(
+    enrolment: Enrolment,
+    question: Question,
+    answers: dict[int, Any],
+    tags: dict[str, dict[int, list[str]]],
+    windows: dict[int, list[tuple[int, str, str]]],
+) -> Any:
     if question.kind != QuestionKind.PROFILE:
         return answers.get(question.pk)
     user = enrolment.user
     profile = getattr(user, "profile", None)
     match question.profile_field:
         case ProfileField.AVAILABILITY:
-            return [
-                (w.weekday, w.start.strftime("%H:%M"), w.end.strftime("%H:%M"))
-                for w in user.availability.all()
-            ]
+            return windows.get(user.pk, [])
         case ProfileField.TIMEZONE:
             return user.timezone or None
-        case ProfileField.SKILLS | ProfileField.INTERESTS if profile is not None:
-            return [tag.name for tag in getattr(profile, question.profile_field).all()]
+        case ProfileField.SKILLS | ProfileField.INTERESTS:
+            return tags[question.profile_field].get(user.pk, [])
         case ProfileField.SENIORITY if profile is not None:
             return profile.seniority
         case ProfileField.LANGUAGES if profile is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Prefetch, Value, When
+from django.db.models import Case, Count, Value, When
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
@@ -24,10 +24,10 @@ from lodestar.accounts.selectors import language_names
 from lodestar.core.languages import language_choices
 from lodestar.mentorships import seats
 from lodestar.mentorships.models import Mentorship
-from lodestar.programs.models import Answer, Enrolment, Program, Role
+from lodestar.programs.models import Enrolment, Program, Role
 
 from .explain import Reason, explain_pairs, hours_text, overlap_hours
-from .inputs import NoCriteria, ProgramProblem, build_problem, people
+from .inputs import NoCriteria, ProgramProblem, availability_by_user, build_problem, people
 from .models import Choice, Exclusion, MatchRun, MentorshipRequest
 from .services.requests import is_acceptable
 from .states import RequestStatus, RunStatus
@@ -205,10 +205,11 @@ def explain_options(recommendations: Recommendations, options: list[MentorOption
         reasons = explain_pairs(recommendations.problem, mentee, [o.enrolment for o in options])
         for option in options:
             option.reasons = reasons.get(option.enrolment.pk, [])
+    windows = availability_by_user([mentee.user_id, *(o.user.pk for o in options)])
     hours = overlap_hours(
-        _windows(mentee.user),
+        windows.get(mentee.user_id, []),
         mentee.user.timezone,
-        [_windows(o.user) for o in options],
+        [windows.get(o.user.pk, []) for o in options],
         [o.user.timezone for o in options],
         timezone.localdate(),
     )
@@ -245,19 +246,9 @@ def mentee_choices(mentee: Enrolment) -> list[Choice]:
 
 
 def _with_scoring_data(enrolment: Enrolment) -> Enrolment:
-    """The enrolment with everything scoring reads, as inputs.people loads it."""
+    """The enrolment with the user, profile and program that scoring and the page read."""
     return (
-        Enrolment.objects.filter(pk=enrolment.pk)
-        .select_related("user__profile", "program")
-        .prefetch_related(
-            "user__profile__skills",
-            "user__profile__interests",
-            "user__availability",
-            Prefetch(
-                "answers", queryset=Answer.objects.only("enrolment_id", "question_id", "value")
-            ),
-        )
-        .get()
+        Enrolment.objects.filter(pk=enrolment.pk).select_related("user__profile", "program").get()
     )
 
 
@@ -304,13 +295,6 @@ def _latest_requests(mentee: Enrolment) -> dict[int, MentorshipRequest]:
     for request in MentorshipRequest.objects.filter(mentee=mentee).order_by("created_at", "pk"):
         latest[request.mentor_id] = request
     return latest
-
-
-def _windows(user) -> list[tuple[int, str, str]]:
-    return [
-        (w.weekday, w.start.strftime("%H:%M"), w.end.strftime("%H:%M"))
-        for w in user.availability.all()
-    ]
 
 
 def mentor_option(*, mentee: Enrolment, mentor: Enrolment) -> MentorOption:
