@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from lodestar.matches.models import MentorshipRequest
 from lodestar.mentorships.selectors import dashboard_mentorships
 from lodestar.programs.selectors import dashboard_for
 
@@ -19,6 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_for(request.user)
     context.update(dashboard_mentorships(request.user, context["coordinated"]))
+    context["requests_waiting"] = (
+        MentorshipRequest.objects.open()
+        .filter(mentor__user=request.user, expires_at__gt=timezone.now())
+        .count()
+    )
     return render(request, "core/dashboard.html", context)
 
 

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.urls import reverse
+
 from tests import factories
 
 
@@ -58,3 +62,19 @@ def test_dashboard_query_count_does_not_grow_with_programs(
     with django_assert_max_num_queries(12):
         response = client.get("/dashboard/")
     assert response.content.decode().count("Cohort ") >= 12
+
+
+def test_a_mentor_sees_how_many_requests_wait_for_an_answer(client, program, mentor, mentee):
+    from lodestar.programs.models import Enrolment
+
+    mentor_enrolment = Enrolment.objects.get(user=mentor, program=program)
+    factories.make_request(Enrolment.objects.get(user=mentee, program=program), mentor_enrolment)
+    someone = factories.make_enrolment(
+        program, factories.make_user("late@example.com"), role="mentee"
+    )
+    factories.make_request(someone, mentor_enrolment, expires_in=timedelta(days=-1))
+    client.force_login(mentor)
+    content = client.get(reverse("dashboard")).content.decode()
+    # The expired one no longer waits.
+    assert "1 mentee asks you to be their mentor" in content
+    assert reverse("my_requests") in content
