@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "lodestar.mentorships",
     "lodestar.matches",
     "lodestar.engagement",
+    "lodestar.meetings",
+    "lodestar.messaging",
     "lodestar.demo",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("lodestar.matches.urls")),
     path("", include("lodestar.mentorships.urls")),
     path("", include("lodestar.engagement.urls")),
+    path("", include("lodestar.meetings.urls")),
+    path("", include("lodestar.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,19 @@ NOTICES = {
         "%(person)s ended the mentorship of %(other)s in %(program)s early and asked for a "
         "rematch: they will not be matched together again."
     ),
+    # The workspace (issue 4): params person (who acted), other, program, title, when.
+    "agreement_to_sign": _("%(person)s asks you to sign your mentoring agreement in %(program)s."),
+    "agreement_signed": _("%(person)s signed your mentoring agreement in %(program)s."),
+    "goal_suggested": _("%(person)s suggests a goal for you: “%(title)s”."),
+    "goal_accepted": _("%(person)s took on the goal you suggested: “%(title)s”."),
+    "goal_achieved": _("%(person)s achieved a goal: “%(title)s”. Time to celebrate!"),
+    "goal_comment": _("%(person)s commented on the goal “%(title)s”."),
+    "meeting_proposed": _("%(person)s proposes to meet on %(when)s."),
+    "meeting_confirmed": _("%(person)s confirmed your meeting on %(when)s."),
+    "meeting_rescheduled": _("%(person)s proposes another time for your meeting: %(when)s."),
+    "meeting_cancelled": _("%(person)s cancelled your meeting on %(when)s."),
+    "action_item_assigned": _("%(person)s gave you an action item: “%(title)s”."),
+    "concern_reported": _("%(person)s reported a concern about a mentorship in %(program)s."),
 }
 
 
