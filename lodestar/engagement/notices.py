@@ -38,6 +38,7 @@ NOTICES = {
     "goal_suggested": _("%(person)s suggests a goal for you: “%(title)s”."),
     "goal_accepted": _("%(person)s took on the goal you suggested: “%(title)s”."),
     "goal_achieved": _("%(person)s achieved a goal: “%(title)s”. Time to celebrate!"),
+    "goal_declined": _("%(person)s declined the goal you suggested: “%(title)s”."),
     "goal_comment": _("%(person)s commented on the goal “%(title)s”."),
     "meeting_proposed": _("%(person)s proposes to meet on %(when)s."),
     "meeting_confirmed": _("%(person)s confirmed your meeting on %(when)s."),

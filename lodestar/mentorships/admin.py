@@ -1,4 +1,4 @@
-"""Django admin for mentorships and their members.
+"""Django admin for mentorships, their members, agreements and goals.
 
 Mentorships are made by matching (runs, requests, manual pairs) so seats are checked under
 lock; the admin can correct one but not add one, and a status change follows the lifecycle.
@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lodestar.programs.admin import StatusTransitionForm
 
-from .models import Membership, Mentorship
+from .models import (
+    AgreementSignature,
+    AgreementVersion,
+    Goal,
+    GoalComment,
+    Membership,
+    Mentorship,
+    Milestone,
+)
 from .states import MENTORSHIP_STATES
 
 
@@ -25,10 +33,27 @@ class MembershipInline(admin.TabularInline):
     raw_id_fields = ["user", "enrolment"]
 
 
+class AgreementVersionInline(admin.TabularInline):
+    model = AgreementVersion
+    extra = 0
+    fields = ["number", "created_by", "created_at", "agreed_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["created_by"]
+    show_change_link = True
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+    fields = ["title", "owner", "status", "progress", "accepted", "target_date"]
+    raw_id_fields = ["owner"]
+    show_change_link = True
+
+
 @admin.register(Mentorship)
 class MentorshipAdmin(admin.ModelAdmin):
     form = MentorshipForm
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, AgreementVersionInline, GoalInline]
     list_display = ["members", "program", "status", "origin", "score", "start_date", "created_at"]
     list_filter = ["program", "status", "origin"]
     list_select_related = ["program"]
@@ -53,3 +78,57 @@ class MentorshipAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class AgreementSignatureInline(admin.TabularInline):
+    model = AgreementSignature
+    extra = 0
+    fields = ["user", "signed_at"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(AgreementVersion)
+class AgreementVersionAdmin(admin.ModelAdmin):
+    inlines = [AgreementSignatureInline]
+    list_display = ["__str__", "program", "number", "created_at", "agreed_at"]
+    list_select_related = ["mentorship__program"]
+    list_filter = ["mentorship__program"]
+    raw_id_fields = ["mentorship", "created_by", "edited_by"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("program"))
+    def program(self, obj: AgreementVersion) -> str:
+        return obj.mentorship.program.name
+
+    def has_add_permission(self, request) -> bool:
+        return False  # members draft agreements; the numbering follows their edits
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_date", "done_at", "done_by"]
+    raw_id_fields = ["done_by"]
+
+
+class GoalCommentInline(admin.TabularInline):
+    model = GoalComment
+    extra = 0
+    fields = ["author", "body", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    inlines = [MilestoneInline, GoalCommentInline]
+    list_display = ["title", "owner", "program", "status", "progress", "accepted", "created_at"]
+    list_filter = ["status", "accepted", "mentorship__program"]
+    list_select_related = ["owner", "mentorship__program"]
+    search_fields = ["title", "owner__name", "owner__email"]
+    raw_id_fields = ["mentorship", "owner", "suggested_by"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("program"))
+    def program(self, obj: Goal) -> str:
+        return obj.mentorship.program.name

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lodestar.programs.models import Enrolment, Program, Role
 
+from .goal_states import GoalStatus
 from .states import HOLDS_A_SEAT, MentorshipStatus, Response
 
 
@@ -114,3 +117,176 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+# The agreement -------------------------------------------------------------------------------
+
+
+class AgreementVersion(models.Model):
+    """One version of a mentorship's agreement: the text of each section, keyed by section.
+
+    Versions are numbered from 1 and the highest is the current one. While nobody has signed
+    it, the current version is a draft that edits change in place; once anyone has signed, an
+    edit makes the next version and everybody signs again. Earlier versions stay as they were.
+    """
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement_versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    sections = models.JSONField(_("sections"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    agreed_at = models.DateTimeField(
+        _("agreed"),
+        null=True,
+        blank=True,
+        help_text=_("When the last member signed this version."),
+    )
+
+    class Meta:
+        ordering = ["mentorship", "number"]
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "number"], name="agreement_version_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id} v{self.number}"
+
+
+class AgreementSignature(models.Model):
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="signatures"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["version", "signed_at", "id"]
+        verbose_name = _("agreement signature")
+        verbose_name_plural = _("agreement signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "user"], name="one_signature_per_person_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — v{self.version.number}"
+
+
+# Goals ---------------------------------------------------------------------------------------
+
+
+class GoalQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(accepted=True)
+
+    def suggestions(self):
+        """Goals a member suggested that their owner has not answered yet."""
+        return self.filter(accepted=False, declined_at__isnull=True)
+
+
+class Goal(models.Model):
+    """A goal of one mentee (or peer) in a mentorship, written the SMART way.
+
+    A goal the mentee writes is theirs at once. A goal another member suggests waits
+    (accepted=False) until its owner accepts it, or declines it (declined_at).
+    """
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("whose goal"),
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    description = models.TextField(_("why it matters and how"), blank=True)
+    measure = models.TextField(_("measure of success"), blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"), default=0, validators=[MaxValueValidator(100)], help_text=_("Percent.")
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested by"),
+    )
+    accepted = models.BooleanField(_("accepted"), default=True)
+    declined_at = models.DateTimeField(_("suggestion declined"), null=True, blank=True)
+    achieved_at = models.DateTimeField(_("achieved"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = GoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["mentorship", "created_at", "id"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        indexes = [models.Index(fields=["mentorship", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="goal_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_suggestion(self) -> bool:
+        return not self.accepted and self.declined_at is None
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", models.F("due_date").asc(nulls_last=True), "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GoalComment(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "created_at", "id"]
+        verbose_name = _("comment on a goal")
+        verbose_name_plural = _("comments on goals")
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.goal_id}"

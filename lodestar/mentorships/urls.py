@@ -1,8 +1,10 @@
-"""The mentorship pages."""
+"""The mentorship pages: the workspace, its agreement and goals; the coordinators' lists."""
 
 from django.urls import path
 
-from . import views
+from . import agreement_views, goal_views, views
+
+GOAL = "mentorships/<int:pk>/goals/<int:goal_pk>/"
 
 urlpatterns = [
     path("mentorships/", views.my_mentorships, name="my_mentorships"),
@@ -12,9 +14,53 @@ urlpatterns = [
     path("mentorships/<int:pk>/pause/", views.mentorship_pause, name="mentorship_pause"),
     path("mentorships/<int:pk>/resume/", views.mentorship_resume, name="mentorship_resume"),
     path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentorship_end"),
+    # The agreement
+    path("mentorships/<int:pk>/agreement/", agreement_views.agreement, name="agreement"),
+    path(
+        "mentorships/<int:pk>/agreement/edit/",
+        agreement_views.agreement_edit,
+        name="agreement_edit",
+    ),
+    path(
+        "mentorships/<int:pk>/agreement/sign/",
+        agreement_views.agreement_sign,
+        name="agreement_sign",
+    ),
+    path(
+        "mentorships/<int:pk>/agreement/<int:number>/",
+        agreement_views.agreement_version,
+        name="agreement_version",
+    ),
+    # Goals
+    path("mentorships/<int:pk>/goals/", goal_views.goals, name="goals"),
+    path("mentorships/<int:pk>/goals/new/", goal_views.goal_create, name="goal_create"),
+    path("mentorships/<int:pk>/goals/suggest/", goal_views.goal_suggest, name="goal_suggest"),
+    path(GOAL, goal_views.goal_detail, name="goal_detail"),
+    path(GOAL + "accept/", goal_views.goal_accept, name="goal_accept"),
+    path(GOAL + "decline/", goal_views.goal_decline, name="goal_decline"),
+    path(GOAL + "edit/", goal_views.goal_edit, name="goal_edit"),
+    path(GOAL + "progress/", goal_views.goal_progress, name="goal_progress"),
+    path(GOAL + "milestones/", goal_views.milestone_add, name="milestone_add"),
+    path(
+        GOAL + "milestones/<int:milestone_pk>/done/",
+        goal_views.milestone_done,
+        name="milestone_done",
+    ),
+    path(
+        GOAL + "milestones/<int:milestone_pk>/delete/",
+        goal_views.milestone_delete,
+        name="milestone_delete",
+    ),
+    path(GOAL + "comments/", goal_views.goal_comment, name="goal_comment"),
+    # Coordinators
     path(
         "coordinate/<slug:slug>/mentorships/",
         views.program_mentorships,
         name="program_mentorships",
+    ),
+    path(
+        "coordinate/<slug:slug>/agreement/",
+        agreement_views.agreement_template,
+        name="agreement_template",
     ),
 ]

@@ -1,5 +1,7 @@
-"""Mentorship pages: a person's mentorships, one mentorship (the seed of its workspace), the
-answers to a proposal, pausing, resuming and ending early; a program's list for coordinators."""
+"""Mentorship pages: a person's mentorships, one mentorship's workspace, the answers to a
+proposal, pausing, resuming and ending early; a program's list for coordinators.
+
+The agreement's pages are in agreement_views, the goals' in goal_views."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,19 +9,21 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lodestar.matches.services.rematch import mentorship_rematch
 from lodestar.matches.services.responses import proposal_accept, proposal_decline
+from lodestar.meetings.workspace import panel as meetings_panel
+from lodestar.messaging.workspace import panel as messaging_panel
 from lodestar.programs.forms import add_service_errors
-from lodestar.programs.models import Role
 from lodestar.programs.policy import get_program_for_coordinator, is_coordinator
 
 from . import selectors, services
 from .forms import DeclineForm, EndEarlyForm, MentorshipFilterForm
 from .models import Mentorship
-from .policy import get_mentorship_for
+from .policy import can_read_content, get_mentorship_for, get_workspace_for
 from .states import MENTORSHIP_STATES, MentorshipStatus, Response
 
 PAGE_SIZE = 50
@@ -38,7 +42,7 @@ def my_mentorships(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = get_mentorship_for(request.user, pk)
+    mentorship = get_workspace_for(request.user, pk)
     return _detail(request, mentorship)
 
 
@@ -65,13 +69,23 @@ def _detail(
         MENTORSHIP_STATES.can(status, MentorshipStatus.ENDED_EARLY)
         and (status != MentorshipStatus.PROPOSED or coordinates)
     )
+    # Members see the workspace's content; coordinators (who are not members) its metadata.
+    content = can_read_content(user, mentorship)
+    context = {
+        **selectors.workspace(mentorship, user, content=content),
+        **meetings_panel(mentorship, user, content=content),
+        **messaging_panel(mentorship, user, content=content),
+    }
     return render(
         request,
         "mentorships/mentorship_detail.html",
         {
+            **context,
+            "content": content,
             "mentorship": mentorship,
             "program": mentorship.program,
-            "members": sorted(mentorship.memberships.all(), key=_mentors_first),
+            "members": selectors.mentors_first(mentorship.memberships.all()),
+            "now": timezone.now(),
             "mine": mine,
             "is_coordinator": coordinates,
             "can_answer": can_answer,
@@ -84,10 +98,6 @@ def _detail(
             "show_end_reason": coordinates or mentorship.ended_by_id == user.pk,
         },
     )
-
-
-def _mentors_first(membership) -> tuple[bool, int]:
-    return (membership.role != Role.MENTOR, membership.pk)
 
 
 def _failed(request: HttpRequest, mentorship: Mentorship, error: ValidationError):

@@ -121,6 +121,15 @@ class Program(models.Model):
             "mentee’s list of choices, if they made one."
         ),
     )
+    agreement_template = models.JSONField(
+        _("agreement template"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The text each mentorship's agreement starts from, by section; a section left out "
+            "uses the default wording."
+        ),
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),
