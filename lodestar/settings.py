@@ -89,6 +89,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "lodestar.core.context_processors.navigation",
                 "lodestar.engagement.context_processors.notifications",
+                "lodestar.messaging.context_processors.unread_messages",
             ],
         },
     },
@@ -197,6 +198,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Files attached to messages: a size cap, and the types accepted (a subset of PDF, PNG, JPEG,
+# GIF, WebP, TXT, CSV, DOCX, XLSX, PPTX, ODT — each checked by its first bytes too).
+MESSAGE_ATTACHMENT_MAX_BYTES = env.int("MESSAGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+MESSAGE_ATTACHMENT_TYPES = env.list(
+    "MESSAGE_ATTACHMENT_TYPES",
+    default=[
+        "pdf",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "txt",
+        "csv",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+    ],
+)
 
 # Security: strict defaults that also hold in development.
 SESSION_COOKIE_HTTPONLY = True

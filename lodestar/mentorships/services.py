@@ -22,6 +22,7 @@ from lodestar.programs.states import EnrolmentStatus
 
 from . import seats
 from .models import Membership, Mentorship, Origin
+from .signals import mentorship_finished
 from .states import MENTORSHIP_STATES, MentorshipStatus, Response
 
 REASON_MAX = 2000
@@ -247,6 +248,7 @@ def mentorship_decline(*, mentorship: Mentorship, user: User, reason: str) -> Me
     current.ended_by = user
     current.end_reason = reason
     current.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    mentorship_finished.send(sender=Mentorship, mentorship=current)
     others = _others(current, user)
     for person in [m.user for m in others] + list(current.program.coordinators.all()):
         notify(
@@ -284,6 +286,7 @@ def mentorship_end_early(*, mentorship: Mentorship, by: User, reason: str) -> Me
     current.ended_by = by
     current.end_reason = reason
     current.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    mentorship_finished.send(sender=Mentorship, mentorship=current)
     _tell_members(current, "mentorship_ended", skip=by)
     return current
 

@@ -185,6 +185,6 @@ def test_editor_does_a_bounded_number_of_queries(client, mentee, django_assert_m
         windows=[(day, time(hour), time(hour, 30)) for day in range(7) for hour in (9, 12, 15)],
     )
     client.force_login(mentee)
-    # Session, user, windows, profile… and the navigation's unread-notification count.
-    with django_assert_max_num_queries(7):
+    # Session, user, windows, profile… and the navigation's two unread counts.
+    with django_assert_max_num_queries(8):
         assert client.get(URL).status_code == 200

@@ -126,7 +126,10 @@ def test_the_nav_shows_the_unread_count_in_words(client, mentee):
     tell(mentee)
     tell(mentee)
     content = client.get(reverse("dashboard")).content.decode()
-    assert 'Notifications (2<span class="visually-hidden"> unread</span>)' in content
+    assert (
+        'Notifications<span aria-hidden="true"> (2)</span><span class="visually-hidden">, 2 unread</span>'
+        in content
+    )
 
     client.post(reverse("notifications_read_all"))
     content = client.get(reverse("dashboard")).content.decode()
