@@ -49,6 +49,7 @@ from lodestar.programs.states import EnrolmentStatus, ProgramStatus
 from . import data
 from .intake import CIRCLE_TOPICS, MENTEE_FORM, MENTOR_FORM, Ask, answer_value, is_answered
 from .people import EmailBook, Person, draw_name, draw_people
+from .workspace import demo_pair
 
 IntakeForm = dict[str, list[tuple[Ask, Question]]]
 
@@ -136,6 +137,7 @@ def generate(
     if draft_program:
         _draft_program(coordinator)
         _open_program(rng, people, users, coordinator)
+        demo_pair(program, coordinator)
     return DemoSummary(
         program_slug=program.slug,
         mentors=mentors,

@@ -312,3 +312,22 @@ def test_reset_deletes_demo_people_and_programs_but_nobody_else(demo, program, m
         == 2
     )
     assert permission.user_set.filter(email="coordinator@example.com").exists()
+
+
+def test_the_demo_pair_has_a_workspace_worth_opening(demo, client):
+    from django.urls import reverse
+
+    from lodestar.mentorships.models import Mentorship
+
+    pair = Mentorship.objects.get(
+        program__slug=data.PROGRAM_SLUG, memberships__user__email=data.MENTEE.email
+    )
+    assert pair.status == "active"
+    mentee = User.objects.get(email=data.MENTEE.email)
+    client.force_login(mentee)
+    page = client.get(reverse("mentorship_detail", args=[pair.pk])).content.decode()
+    assert "Give my first conference talk" in page  # a goal under way
+    assert "Run my team" in page  # the achieved goal, celebrated
+    assert "Messages (1 unread)" in client.get(reverse("dashboard")).content.decode()
+    agreement = client.get(reverse("agreement", args=[pair.pk])).content.decode()
+    assert "Video calls for our sessions" in agreement
