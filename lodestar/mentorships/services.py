@@ -101,11 +101,70 @@ def mentorship_create(
     return mentorship
 
 
+@transaction.atomic
+def mentorships_propose_many(
+    *,
+    program: Program,
+    groups: Sequence[tuple[Sequence[Enrolment], Sequence[Enrolment], float | None]],
+    by: User | None,
+    match_run=None,
+) -> list[Mentorship]:
+    """Many proposed mentorships at once (a published run): each group is (mentors, mentees,
+    score), checked by the same rules as mentorship_create, in a handful of queries whatever
+    the number of groups. All or nothing."""
+    locked = seats.lock([e for mentors, mentees, _score in groups for e in (*mentors, *mentees)])
+    seated = seats.seated_enrolments(program)
+    loads = seats.mentor_loads(program)
+    wanted: dict[int, int] = {}
+    checked = []
+    for mentors, mentees, score in groups:
+        mentors = [locked[e.pk] for e in mentors]
+        mentees = [locked[e.pk] for e in mentees]
+        _check_people(program, mentors, mentees, seated)
+        seated.update(e.pk for e in mentees)
+        for mentor in mentors:
+            wanted[mentor.pk] = wanted.get(mentor.pk, 0) + len(mentees)
+            if loads.get(mentor.pk, 0) + wanted[mentor.pk] > seats.capacity_of(mentor):
+                raise ValidationError(
+                    _("%(name)s has no seat left (capacity %(capacity)s).")
+                    % {"name": mentor.user.display_name, "capacity": seats.capacity_of(mentor)},
+                    code="mentor_full",
+                )
+        checked.append((mentors, mentees, score))
+    made = Mentorship.objects.bulk_create(
+        Mentorship(
+            program=program,
+            origin=Origin.ALGORITHM,
+            status=MentorshipStatus.PROPOSED,
+            score=score,
+            match_run=match_run,
+            created_by=by,
+            planned_end_date=program.end_date,
+        )
+        for _mentors, _mentees, score in checked
+    )
+    mentee_role = _mentee_role(program)
+    Membership.objects.bulk_create(
+        Membership(mentorship=mentorship, enrolment=enrolment, user=enrolment.user, role=role)
+        for mentorship, (mentors, mentees, _score) in zip(made, checked, strict=True)
+        for role, group in ((Role.MENTOR, mentors), (mentee_role, mentees))
+        for enrolment in group
+    )
+    return made
+
+
 def _mentee_role(program: Program) -> str:
     return Role.PEER if Role.PEER in program.roles else Role.MENTEE
 
 
-def _check_people(program: Program, mentors: list[Enrolment], mentees: list[Enrolment]) -> None:
+def _check_people(
+    program: Program,
+    mentors: list[Enrolment],
+    mentees: list[Enrolment],
+    seated: set[int] | None = None,
+) -> None:
+    """Raise a ValidationError if these people cannot form a mentorship; `seated` (the ids
+    already holding a seat) saves a query per person when checking many groups at once."""
     peer = Role.PEER in program.roles
     if peer and (mentors or len(mentees) != 2):
         raise ValidationError(_("A peer mentorship is two peers."), code="shape")
@@ -136,7 +195,8 @@ def _check_people(program: Program, mentors: list[Enrolment], mentees: list[Enro
                 % {"name": name, "role": Role(role).label.lower()},
                 code="wrong_role",
             )
-        if role != Role.MENTOR and seats.seats_taken(enrolment):
+        taken = enrolment.pk in seated if seated is not None else seats.seats_taken(enrolment)
+        if role != Role.MENTOR and taken:
             raise ValidationError(
                 _("%(name)s already has a mentorship in this program.") % {"name": name},
                 code="already_matched",

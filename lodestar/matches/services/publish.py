@@ -18,8 +18,8 @@ from lodestar.accounts.models import User
 from lodestar.engagement.models import Notification
 from lodestar.engagement.services import notify
 from lodestar.mentorships import seats
-from lodestar.mentorships.models import Mentorship, Origin
-from lodestar.mentorships.services import mentorship_create, mentorship_url
+from lodestar.mentorships.models import Mentorship
+from lodestar.mentorships.services import mentorship_url, mentorships_propose_many
 from lodestar.mentorships.states import MentorshipStatus
 from lodestar.programs.models import Enrolment, Role
 from lodestar.programs.policy import is_coordinator
@@ -30,6 +30,8 @@ from ..states import RUN_STATES, RunStatus
 from .requests import withdraw_open_requests
 
 NAMES_SHOWN = 10
+# Mentorships told per chunk: SQLite refuses the deep queries of very long prefetches.
+TOLD_CHUNK = 400
 
 
 @transaction.atomic
@@ -58,25 +60,17 @@ def run_publish(*, run: MatchRun, by: User) -> list[Mentorship]:
     peer = Role.PEER in program.roles
     people = seats.lock([e for p in proposals for e in (p.mentee, p.mentor)])
     _check_seats(program, proposals, people, peer)
-    made = []
+    groups = []
     for group in _groups(program, proposals, peer):
         if peer:
             mentors, mentees = [], [people[group[0].mentee_id], people[group[0].mentor_id]]
         else:
             mentors, mentees = [people[group[0].mentor_id]], [people[p.mentee_id] for p in group]
-        mentorship = mentorship_create(
-            program=program,
-            mentors=mentors,
-            mentees=mentees,
-            origin=Origin.ALGORITHM,
-            by=by,
-            status=MentorshipStatus.PROPOSED,
-            score=round(fmean(p.score for p in group), 2),
-            match_run=locked,
-        )
-        made.append((mentorship, mentors, mentees))
-        if program.mentees_choose:
-            # Hybrid programs: a mentee proposed a mentor here stops waiting on their requests.
+        groups.append((mentors, mentees, round(fmean(p.score for p in group), 2)))
+    made = mentorships_propose_many(program=program, groups=groups, by=by, match_run=locked)
+    if program.mentees_choose:
+        # Hybrid programs: a mentee proposed a mentor here stops waiting on their requests.
+        for _mentors, mentees, _score in groups:
             for mentee in mentees:
                 withdraw_open_requests(mentee=mentee)
     RUN_STATES.check(locked.status, RunStatus.PUBLISHED)
@@ -92,7 +86,7 @@ def run_publish(*, run: MatchRun, by: User) -> list[Mentorship]:
         locked.published_at,
         locked.published_by,
     )
-    return [mentorship for mentorship, _mentors, _mentees in made]
+    return made
 
 
 def _groups(program, proposals: list[Proposal], peer: bool) -> list[list[Proposal]]:
@@ -165,14 +159,26 @@ def _tasks():
 def run_tell_members(run_id: int) -> int:
     """Tell each member of a published run's mentorships whom they are proposed with, once:
     someone already told about a mentorship is skipped, so running this twice is harmless.
-    Returns how many people were told."""
+    Returns how many people were told. Works through the mentorships a chunk at a time, so a
+    run of thousands of pairs never builds one enormous query."""
+    ids = list(
+        Mentorship.objects.filter(
+            match_run_id=run_id, status=MentorshipStatus.PROPOSED
+        ).values_list("pk", flat=True)
+    )
+    count = 0
+    for start in range(0, len(ids), TOLD_CHUNK):
+        count += _tell_chunk(ids[start : start + TOLD_CHUNK])
+    return count
+
+
+def _tell_chunk(ids: list[int]) -> int:
     mentorships = list(
-        Mentorship.objects.filter(match_run_id=run_id, status=MentorshipStatus.PROPOSED)
+        Mentorship.objects.filter(pk__in=ids)
         .select_related("program")
         .prefetch_related("memberships__user", "memberships__enrolment")
+        .order_by("pk")
     )
-    if not mentorships:
-        return 0
     told = set(
         Notification.objects.filter(
             kind="proposal_published", url__in=[mentorship_url(m) for m in mentorships]
