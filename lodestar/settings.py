@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "lodestar.engagement",
     "lodestar.meetings",
     "lodestar.messaging",
+    "lodestar.growth",
+    "lodestar.network",
     "lodestar.demo",
 ]
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("lodestar.engagement.urls")),
     path("", include("lodestar.meetings.urls")),
     path("", include("lodestar.messaging.urls")),
+    path("", include("lodestar.growth.urls")),
+    path("", include("lodestar.network.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

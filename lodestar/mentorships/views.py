@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lodestar.growth.workspace import panel as growth_panel
 from lodestar.matches.services.rematch import mentorship_rematch
 from lodestar.matches.services.responses import proposal_accept, proposal_decline
 from lodestar.meetings.workspace import panel as meetings_panel
 from lodestar.messaging.workspace import panel as messaging_panel
+from lodestar.network.workspace import panel as network_panel
 from lodestar.programs.forms import add_service_errors
 from lodestar.programs.policy import get_program_for_coordinator, is_coordinator
 
@@ -75,6 +77,8 @@ def _detail(
         **selectors.workspace(mentorship, user, content=content),
         **meetings_panel(mentorship, user, content=content),
         **messaging_panel(mentorship, user, content=content),
+        **growth_panel(mentorship, user, content=content),
+        **network_panel(mentorship, user, content=content),
     }
     return render(
         request,
