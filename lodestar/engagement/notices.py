@@ -46,6 +46,18 @@ NOTICES = {
     "meeting_cancelled": _("%(person)s cancelled your meeting on %(when)s."),
     "action_item_assigned": _("%(person)s gave you an action item: “%(title)s”."),
     "concern_reported": _("%(person)s reported a concern about a mentorship in %(program)s."),
+    # Growth and support (issue 5): params person, other, program, title.
+    "resource_recommended": _("%(person)s recommends a resource to you: “%(title)s”."),
+    "feedback_requested": _("%(person)s asks for your feedback on “%(title)s”."),
+    "feedback_answered": _("%(person)s answered your request for feedback on “%(title)s”."),
+    "introduction_proposed": _("%(person)s would like to introduce you to %(other)s."),
+    "introduction_connected": _("You and %(other)s are now connected, thanks to %(person)s."),
+    "introduction_declined": _("Your introduction of %(other)s did not go ahead."),
+    "referral_made": _("%(person)s recommended you for “%(title)s”."),
+    "checkin_due": _("How is your mentorship in %(program)s going? Your check-in is due."),
+    "checkin_help_wanted": _("%(person)s would like a coordinator of %(program)s to get in touch."),
+    "kudos_received": _("%(person)s sent you kudos: “%(title)s”."),
+    "celebration": _("Well done: %(title)s"),
 }
 
 
