@@ -52,6 +52,10 @@ NOTICES = {
     "feedback_answered": _("%(person)s answered your request for feedback on “%(title)s”."),
     "introduction_proposed": _("%(person)s would like to introduce you to %(other)s."),
     "introduction_connected": _("You and %(other)s are now connected, thanks to %(person)s."),
+    "introduction_made": _(
+        "%(person)s and %(other)s accepted your introduction: they are now connected."
+    ),
+    "introduction_reminder": _("A reminder: %(person)s would like to introduce you to %(other)s."),
     "introduction_declined": _("Your introduction of %(other)s did not go ahead."),
     "referral_made": _("%(person)s recommended you for “%(title)s”."),
     "checkin_due": _("How is your mentorship in %(program)s going? Your check-in is due."),

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import checkin_views, views
 
 urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("mentorships/<int:pk>/check-in/", checkin_views.checkin, name="checkin"),
+    path("mentorships/<int:pk>/kudos/", checkin_views.kudos, name="kudos"),
+    path(
+        "coordinate/<slug:slug>/check-ins/", checkin_views.program_checkins, name="program_checkins"
+    ),
+    path(
+        "coordinate/<slug:slug>/check-ins/<int:pk>/handled/",
+        checkin_views.checkin_handle,
+        name="checkin_handle",
+    ),
 ]

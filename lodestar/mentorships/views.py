@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lodestar.engagement.workspace import panel as engagement_panel
 from lodestar.growth.workspace import panel as growth_panel
 from lodestar.matches.services.rematch import mentorship_rematch
 from lodestar.matches.services.responses import proposal_accept, proposal_decline
@@ -79,6 +80,7 @@ def _detail(
         **messaging_panel(mentorship, user, content=content),
         **growth_panel(mentorship, user, content=content),
         **network_panel(mentorship, user, content=content),
+        **engagement_panel(mentorship, user, content=content),
     }
     return render(
         request,

@@ -191,7 +191,8 @@ def test_the_workspace_does_a_bounded_number_of_queries(
     client, busy, mentee, mentor, persona, request, django_assert_max_num_queries
 ):
     client.force_login(request.getfixturevalue(persona))
-    with django_assert_max_num_queries(22) as before:
+    # About 8 for the layout, 3 for the page, the rest the panels': a fixed number either way.
+    with django_assert_max_num_queries(30) as before:
         assert client.get(detail(busy)).status_code == 200
     _more(busy, mentee, mentor)
     with django_assert_max_num_queries(len(before)):
