@@ -25,7 +25,14 @@ demo: venv
 	$(BIN)/lodestar migrate --noinput
 	$(BIN)/lodestar demo --reset
 
+# The task worker and the scheduler of periodic jobs, together, for development (Ctrl-C stops
+# both: the scheduler runs in the background and stops with the worker). In production run them
+# as two services:
+# `lodestar db_worker` and `lodestar run_scheduler` (or `lodestar run_scheduler --once` from cron
+# every minute).
 worker: venv
+	@$(BIN)/lodestar run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/lodestar db_worker
 
 lint: venv

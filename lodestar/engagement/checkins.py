@@ -27,7 +27,7 @@ from lodestar.programs.models import Cadence
 from lodestar.programs.policy import is_coordinator
 
 from .models import CheckIn, CheckInInvitation, Mood
-from .services import notify
+from .services import alert_coordinators, notify
 
 PERIOD_DAYS = {
     Cadence.WEEKLY: 7,
@@ -166,14 +166,13 @@ def checkin_submit(
     if checkin.wants_contact:
         program = mentorship.program
         url = program_checkins_url(program)
-        for coordinator in _help_recipients(program):
-            notify(
-                user=coordinator,
-                kind="checkin_help_wanted",
-                url=url,
-                person=by.display_name,
-                program=program.name,
-            )
+        alert_coordinators(
+            program=program,
+            kind="checkin_help_wanted",
+            url=url,
+            users=_help_recipients(program),
+            person=by.display_name,
+        )
     return checkin
 
 

@@ -191,3 +191,132 @@ class Celebration(models.Model):
                 return str(_("goal achieved — “%(title)s”") % {"title": self.goal.title})
             return str(_("a goal achieved"))
         return str(_("%(hours)s hours together") % {"hours": self.kind.rsplit("_", 1)[-1]})
+
+
+# Notification preferences (issue 5 item 7) ---------------------------------------------------
+
+
+class NotificationPreference(models.Model):
+    """How one person wants one category of notices (notices.CATEGORIES): no row means both on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    category = models.CharField(_("category"), max_length=30)
+    email = models.BooleanField(_("by email"), default=True)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="one_preference_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.category}"
+
+
+# Nudges, flags, health and the scheduler (issue 5) --------------------------------------------
+
+
+class NudgeLevel(models.IntegerChoices):
+    REMINDER = 1, _("reminder")
+    ESCALATION = 2, _("second reminder")
+
+
+class Nudge(models.Model):
+    """One reminder sent to one person for one cause, at one level: never twice.
+
+    `cause` names what is wrong and since when ("no_meeting:<mentorship>:<since>"), so a cause
+    that resolves and comes back later is a new cause with its own chain."""
+
+    mentorship = models.ForeignKey(
+        "mentorships.Mentorship", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(_("rule"), max_length=30)
+    cause = models.CharField(_("cause"), max_length=120)
+    level = models.PositiveSmallIntegerField(_("level"), choices=NudgeLevel.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("nudge")
+        verbose_name_plural = _("nudges")
+        indexes = [models.Index(fields=["cause"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cause", "level"], name="one_nudge_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.cause} · {self.level}"
+
+
+class PairFlag(models.Model):
+    """A cause that outlived both reminders: the program's coordinators should step in.
+    Resolved (resolved_at) by the first run that finds the cause gone."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="+")
+    mentorship = models.ForeignKey(
+        "mentorships.Mentorship",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="flags",
+    )
+    rule = models.CharField(_("rule"), max_length=30)
+    cause = models.CharField(_("cause"), max_length=120, unique=True)
+    created_at = models.DateTimeField(_("flagged"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        indexes = [models.Index(fields=["program", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return self.cause
+
+
+class HealthStatus(models.TextChoices):
+    AT_RISK = "at_risk", _("At risk")
+    QUIET = "quiet", _("Quiet")
+    HEALTHY = "healthy", _("Healthy")
+
+
+class PairHealth(models.Model):
+    """The latest hourly health of a mentorship, kept to know since when it is so."""
+
+    mentorship = models.OneToOneField(
+        "mentorships.Mentorship", on_delete=models.CASCADE, related_name="health"
+    )
+    status = models.CharField(_("health"), max_length=10, choices=HealthStatus.choices)
+    since = models.DateTimeField(_("since"), default=timezone.now)
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pair health")
+        verbose_name_plural = _("pair health")
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id} · {self.status}"
+
+
+class ScheduledJobRun(models.Model):
+    """When the scheduler last started each periodic job (claimed with a conditional update,
+    so two schedulers never both start it) and when a run last finished (a run that never
+    finished is started again soon, without waiting for the whole interval)."""
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

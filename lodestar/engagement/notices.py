@@ -62,7 +62,109 @@ NOTICES = {
     "checkin_help_wanted": _("%(person)s would like a coordinator of %(program)s to get in touch."),
     "kudos_received": _("%(person)s sent you kudos: “%(title)s”."),
     "celebration": _("Well done: %(title)s"),
+    # Reminders (nudges.py): the title is the whole reminder, worded when it is sent.
+    "nudge": _("%(title)s"),
+    # Coordinator alerts (issue 5 item 7): params person (a member), other, program.
+    "pair_at_risk": _("The mentorship of %(person)s and %(other)s in %(program)s may be at risk."),
 }
+
+# Each kind belongs to one category: people choose, per category, in-app and email
+# (preferences.py). Every kind above must appear here (a test checks it).
+CATEGORIES = {
+    "matching": {
+        "label": _("Matching"),
+        "help": _("Proposed matches, and mentorships starting or ending."),
+        "kinds": [
+            "proposal_published",
+            "proposal_accepted",
+            "proposal_declined",
+            "mentorship_started",
+            "mentorship_ended",
+            "mentorship_created",
+            "rematch_requested",
+        ],
+    },
+    "requests": {
+        "label": _("Mentorship requests"),
+        "help": _("Requests to a mentor: received, answered, forwarded, expired."),
+        "kinds": [
+            "request_received",
+            "request_question",
+            "request_answer",
+            "request_accepted",
+            "request_declined",
+            "request_expired_mentee",
+            "request_expired_mentor",
+            "request_withdrawn",
+            "request_withdrawn_matched",
+            "request_forwarded",
+        ],
+    },
+    "workspace": {
+        "label": _("Your mentorship’s workspace"),
+        "help": _("The agreement, goals, meetings and action items."),
+        "kinds": [
+            "agreement_to_sign",
+            "agreement_signed",
+            "goal_suggested",
+            "goal_accepted",
+            "goal_achieved",
+            "goal_declined",
+            "goal_comment",
+            "meeting_proposed",
+            "meeting_confirmed",
+            "meeting_rescheduled",
+            "meeting_cancelled",
+            "action_item_assigned",
+        ],
+    },
+    "growth": {
+        "label": _("Growth and network"),
+        "help": _("Resources, feedback, introductions and referrals."),
+        "kinds": [
+            "resource_recommended",
+            "feedback_requested",
+            "feedback_answered",
+            "introduction_proposed",
+            "introduction_connected",
+            "introduction_made",
+            "introduction_reminder",
+            "introduction_declined",
+            "referral_made",
+        ],
+    },
+    "checkins": {
+        "label": _("Check-ins and reminders"),
+        "help": _("Invitations to tell the coordinators how your mentorship is going."),
+        "kinds": ["checkin_due", "nudge"],
+    },
+    "celebrations": {
+        "label": _("Kudos and celebrations"),
+        "help": _("Kudos from your partner and milestones of your mentorship."),
+        "kinds": ["kudos_received", "celebration"],
+    },
+    "coordinator_alerts": {
+        "label": _("Coordinator alerts"),
+        "help": _(
+            "A member asks for help, reports a concern, or a pair may be at risk. These always "
+            "reach the program’s coordinators, in the app and by email."
+        ),
+        "kinds": ["checkin_help_wanted", "concern_reported", "pair_at_risk"],
+    },
+}
+
+# Categories nobody can turn off: a coordinator must hear that a member needs help.
+ESSENTIAL_CATEGORIES = frozenset({"coordinator_alerts"})
+
+# Alerts that also go to the program's chat webhook (webhooks.py).
+COORDINATOR_ALERTS = frozenset(CATEGORIES["coordinator_alerts"]["kinds"])
+
+CATEGORY_OF = {kind: name for name, category in CATEGORIES.items() for kind in category["kinds"]}
+
+
+def category_of(kind: str) -> str | None:
+    """The kind's category; None for a kind nobody filed (then no preference applies)."""
+    return CATEGORY_OF.get(kind)
 
 
 def render(kind: str, params: dict) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lodestar.accounts.models import User
-from lodestar.engagement.services import notify
+from lodestar.engagement.services import alert_coordinators
 from lodestar.mentorships.models import Mentorship
 from lodestar.mentorships.policy import is_member, require_writable_member
 from lodestar.programs.policy import is_coordinator
@@ -272,14 +272,13 @@ def concern_report(
     concern.save()
     program = mentorship.program
     url = concern_url(concern)
-    for coordinator in _concern_recipients(program):
-        notify(
-            user=coordinator,
-            kind="concern_reported",
-            url=url,
-            person=by.display_name,
-            program=program.name,
-        )
+    alert_coordinators(
+        program=program,
+        kind="concern_reported",
+        url=url,
+        users=_concern_recipients(program),
+        person=by.display_name,
+    )
     return concern
 
 

@@ -2,7 +2,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +128,15 @@ class Program(models.Model):
         help_text=_(
             "The text each mentorship's agreement starts from, by section; a section left out "
             "uses the default wording."
+        ),
+    )
+    alert_webhook_url = models.URLField(
+        _("alert webhook"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_(
+            "An incoming webhook (Slack, Microsoft Teams, Mattermost…) that also receives "
+            "coordinator alerts: requests for help, concerns, pairs at risk. Leave empty for none."
         ),
     )
     coordinators = models.ManyToManyField(

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cadence, EnrolmentMode, Kind, MatchingMode, Program
@@ -49,6 +50,16 @@ class ProgramForm(forms.Form):
         initial=7,
         help_text=_("A request a mentor has not answered by then expires (1 to 60 days)."),
         widget=forms.NumberInput(attrs={"min": 1, "max": 60}),
+    )
+    alert_webhook_url = forms.URLField(
+        label=_("Alert webhook"),
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_(
+            "Optional: a Slack-, Teams- or Mattermost-compatible incoming webhook that also "
+            "receives coordinator alerts (names and a link, never what participants wrote)."
+        ),
     )
     forward_requests = forms.BooleanField(
         label=_("Pass declined or expired requests on to the mentee’s next choice"),

@@ -29,6 +29,7 @@ EDITABLE_FIELDS = (
     "max_open_requests",
     "request_expiry_days",
     "forward_requests",
+    "alert_webhook_url",
 )
 # "coordinate/new/" is the create page, so no program may be called "new".
 RESERVED_SLUGS = frozenset({"new"})
