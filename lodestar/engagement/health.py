@@ -4,6 +4,7 @@ reasons — dates and counts only, never what anybody wrote.
 - no meeting held or confirmed for QUIET_DAYS → quiet; for AT_RISK_DAYS → at risk;
 - no message for QUIET_DAYS → quiet;
 - the latest check-in's mood at most LOW_MOOD, or a member's open call for help → at risk;
+- a nudge chain that ended in a coordinators' flag (nudges.py), still open → at risk;
 - the agreement still unsigned AGREEMENT_DAYS after the start, or goals past their target
   date → quiet.
 
@@ -22,11 +23,12 @@ from django.utils.translation import ngettext
 
 from lodestar.meetings.states import MeetingStatus
 from lodestar.mentorships.goal_states import GoalStatus
-from lodestar.mentorships.models import AgreementVersion, Goal, Mentorship
+from lodestar.mentorships.models import AgreementVersion, Goal, Membership, Mentorship
 from lodestar.mentorships.states import MentorshipStatus
 from lodestar.messaging.models import Message
 
-from .models import CheckIn, HealthStatus, PairHealth
+from .models import CheckIn, HealthStatus, PairFlag, PairHealth
+from .nudges import rule_label
 
 QUIET_DAYS = 21
 AT_RISK_DAYS = 42
@@ -44,6 +46,7 @@ class Health:
     reasons: list[str] = field(default_factory=list)
     last_met: datetime | None = None
     last_message: datetime | None = None
+    members: list = field(default_factory=list)  # filled by attach_members
 
     @property
     def label(self) -> str:
@@ -65,6 +68,9 @@ def _annotated(mentorships, now: datetime):
         mentorship=OuterRef("pk"), wants_contact=True, handled_at__isnull=True
     )
     agreed = AgreementVersion.objects.filter(mentorship=OuterRef("pk")).order_by("-number")
+    open_flag = PairFlag.objects.filter(
+        mentorship=OuterRef("pk"), resolved_at__isnull=True
+    ).order_by("created_at", "id")
     overdue_goals = (
         Goal.objects.filter(
             mentorship=OuterRef("pk"), accepted=True, target_date__lt=timezone.localdate(now)
@@ -79,6 +85,7 @@ def _annotated(mentorships, now: datetime):
         last_message=Subquery(last_message),
         last_mood=Subquery(last_mood.values("mood")[:1]),
         help_open=Exists(help_open),
+        flagged_rule=Subquery(open_flag.values("rule")[:1]),
         has_agreement=Exists(agreed),
         agreed_at=Subquery(agreed.values("agreed_at")[:1]),
         overdue_goals=Coalesce(Subquery(overdue_goals, output_field=IntegerField()), 0),
@@ -89,6 +96,7 @@ def _annotated(mentorships, now: datetime):
         "last_message",
         "last_mood",
         "help_open",
+        "flagged_rule",
         "has_agreement",
         "agreed_at",
         "overdue_goals",
@@ -126,6 +134,11 @@ def _assess(row: dict, today: date) -> Health:
         at_risk.append(_("Latest check-in mood: %(mood)d of 5") % {"mood": row["last_mood"]})
     if row["help_open"]:
         at_risk.append(_("A member asked a coordinator to get in touch"))
+    if row["flagged_rule"]:
+        at_risk.append(
+            _("Two reminders went unheeded: %(trouble)s")
+            % {"trouble": rule_label(row["flagged_rule"])}
+        )
     started = _days_since(None, row["start_date"], today)
     if started is not None and started >= AGREEMENT_DAYS and row["agreed_at"] is None:
         quiet.append(
@@ -165,6 +178,20 @@ def program_health(program, now: datetime | None = None) -> list[Health]:
     found = [_assess(row, today) for row in rows]
     found.sort(key=lambda h: (ORDER[h.status], h.last_met or now, h.mentorship_id))
     return found
+
+
+def attach_members(pairs: list[Health]) -> list[Health]:
+    """Give each pair its memberships (with users), in one query."""
+    members: dict[int, list[Membership]] = {pair.mentorship_id: [] for pair in pairs}
+    for membership in (
+        Membership.objects.filter(mentorship_id__in=members)
+        .select_related("user")
+        .order_by("role", "pk")
+    ):
+        members[membership.mentorship_id].append(membership)
+    for pair in pairs:
+        pair.members = members[pair.mentorship_id]
+    return pairs
 
 
 def health_refresh(now: datetime | None = None) -> int:

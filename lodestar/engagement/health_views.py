@@ -6,10 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from lodestar.mentorships.models import Membership
 from lodestar.programs.policy import get_program_for_coordinator
 
-from .health import program_health
+from .health import attach_members, program_health
 from .models import HealthStatus, PairHealth
 
 PAGE_SIZE = 50
@@ -24,14 +23,8 @@ def program_health_page(request: HttpRequest, slug: str) -> HttpResponse:
     for pair in pairs:
         counts[pair.status] += 1
     page = Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_members(page.object_list)
     ids = [pair.mentorship_id for pair in page]
-    members: dict[int, list[Membership]] = {pk: [] for pk in ids}
-    for membership in (
-        Membership.objects.filter(mentorship_id__in=ids)
-        .select_related("user")
-        .order_by("role", "pk")
-    ):
-        members[membership.mentorship_id].append(membership)
     # Since when a pair is so, from the hourly record (when it agrees with the live status).
     recorded = {
         pk: (status, since)
@@ -40,7 +33,6 @@ def program_health_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
     }
     for pair in page:
-        pair.members = members[pair.mentorship_id]
         status, since = recorded.get(pair.mentorship_id, (None, None))
         pair.since = since if status == pair.status else None
     summary = [(HealthStatus(s).label, counts[s]) for s in HealthStatus.values]

@@ -143,6 +143,14 @@ CATEGORIES = {
         "help": _("Kudos from your partner and milestones of your mentorship."),
         "kinds": ["kudos_received", "celebration"],
     },
+    # Messages are never notifications (the menu shows unread ones); this category is only the
+    # hourly email digest of unread messages (messaging/digests.py).
+    "messages": {
+        "label": _("Unread messages"),
+        "help": _("An email, at most once an hour, when messages wait unread in your mentorships."),
+        "kinds": [],
+        "email_only": True,
+    },
     "coordinator_alerts": {
         "label": _("Coordinator alerts"),
         "help": _(

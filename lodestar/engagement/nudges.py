@@ -5,14 +5,14 @@ them. A cause's key names it and its start ("no_meeting:<mentorship>:<since>"), 
 same cause run after run, and a new one once it resolved and came back.
 
 The chain of one cause, per recipient: a reminder (level 1) as soon as the cause holds; a
-second reminder (level 2) if it still holds "escalate_after" days later; and, if it still holds
-"flag_after" days after that, a `PairFlag` and one "pair_at_risk" notice to each of the
+second reminder (level 2) if it still holds the program's nudge_escalate_days later; and, if it
+still holds nudge_flag_days after that, a `PairFlag` and one "pair_at_risk" notice to each of the
 program's coordinators, once per cause.
 A cause that resolves (a meeting held, a request answered) stops its chain: later runs no
 longer find it. Every step is a `Nudge` row, unique per (person, cause, level): nothing is sent
 twice, however often `nudges_run` runs, or on how many workers.
 
-Quiet hours: no member is nudged between "quiet_from" and "quiet_until" in their own time
+Quiet hours: no member is nudged between QUIET_FROM and QUIET_UNTIL in their own time
 zone; the nudge waits for the first run after. Coordinator alerts are not held back (like a
 call for help, they always go through at once).
 """
@@ -39,29 +39,22 @@ from lodestar.mentorships.goals import goal_url
 from lodestar.mentorships.models import AgreementSignature, AgreementVersion, Goal, Mentorship
 from lodestar.mentorships.services import mentorship_url
 from lodestar.mentorships.states import MentorshipStatus
-from lodestar.programs.models import Program
+from lodestar.programs.models import NudgeRule, Program
 
 from .checkins import _help_recipients, checkin_url, current_period_start, period_days
 from .models import CheckIn, Nudge, NudgeLevel, PairFlag
 from .services import alert_coordinators, notify
 
-# The thresholds, in days (hours for quiet hours). One dict so that a program setting can
-# later override any of them.
-THRESHOLDS = {
-    "no_meeting": 21,  # an active mentorship without a held or confirmed meeting
-    "request_unanswered": 3,  # an open mentorship request, since it was sent
-    "agreement_unsigned": 7,  # after the mentorship started (or a new version was made)
-    "escalate_after": 7,  # from the reminder to the second reminder
-    "flag_after": 7,  # from the second reminder to the coordinators' flag
-    "quiet_from": 21,  # local hour from which nobody is nudged...
-    "quiet_until": 8,  # ...until this local hour
-}
+# Nobody is nudged between these local hours. (The rules and their days are program settings:
+# Program.nudge_rules and Program.nudge_*_days.)
+QUIET_FROM = 21
+QUIET_UNTIL = 8
 
-NO_MEETING = "no_meeting"
-REQUEST_UNANSWERED = "request_unanswered"
-AGREEMENT_UNSIGNED = "agreement_unsigned"
-CHECKIN_OVERDUE = "checkin_overdue"
-GOAL_OVERDUE = "goal_overdue"
+NO_MEETING = NudgeRule.NO_MEETING.value
+REQUEST_UNANSWERED = NudgeRule.REQUEST_UNANSWERED.value
+AGREEMENT_UNSIGNED = NudgeRule.AGREEMENT_UNSIGNED.value
+CHECKIN_OVERDUE = NudgeRule.CHECKIN_OVERDUE.value
+GOAL_OVERDUE = NudgeRule.GOAL_OVERDUE.value
 
 
 def rule_label(rule: str) -> str:
@@ -117,7 +110,11 @@ def is_quiet(user: User, now: datetime) -> bool:
     except (ValueError, KeyError):  # an unknown zone: treat as UTC
         zone = ZoneInfo("UTC")
     hour = now.astimezone(zone).hour
-    return hour >= THRESHOLDS["quiet_from"] or hour < THRESHOLDS["quiet_until"]
+    return hour >= QUIET_FROM or hour < QUIET_UNTIL
+
+
+def _sends(program: Program, rule: str) -> bool:
+    return rule in (program.nudge_rules or [])
 
 
 # --- finding causes (a bounded number of queries, whatever the number of pairs) --------------
@@ -154,11 +151,11 @@ def _pair(mentorship: Mentorship) -> tuple[str, str]:
 
 def _no_meeting(mentorships, today: date) -> Iterable[Cause]:
     for m in mentorships:
-        if m.planned:
+        if m.planned or not _sends(m.program, NO_MEETING):
             continue
         since = max(m.start_date, timezone.localdate(m.last_met)) if m.last_met else m.start_date
         days = (today - since).days
-        if days >= THRESHOLDS["no_meeting"]:
+        if days >= m.program.nudge_no_meeting_days:
             yield Cause(
                 f"{NO_MEETING}:{m.pk}:{since.isoformat()}",
                 NO_MEETING,
@@ -188,13 +185,15 @@ def _agreement_unsigned(mentorships, today: date) -> Iterable[Cause]:
     )
     for m in mentorships:
         version = current.get(m.pk)
+        if not _sends(m.program, AGREEMENT_UNSIGNED):
+            continue
         if version is not None and version.agreed_at is not None:
             continue
         # The first draft continues the "never signed" chain; a later version starts anew.
         since = m.start_date
         if version is not None and version.number > 1:
             since = max(since, timezone.localdate(version.created_at))
-        if (today - since).days < THRESHOLDS["agreement_unsigned"]:
+        if (today - since).days < m.program.nudge_agreement_days:
             continue
         unsigned = [u for u in _members(m) if version is None or (version.pk, u.pk) not in signed]
         if unsigned:
@@ -219,7 +218,7 @@ def _checkin_overdue(mentorships, today: date) -> Iterable[Cause]:
     }
     for m in mentorships:
         current = current_period_start(m, today)
-        if current is None:
+        if current is None or not _sends(m.program, CHECKIN_OVERDUE):
             continue
         ended = current - timedelta(days=period_days(m))
         if ended < m.start_date + timedelta(days=period_days(m)):
@@ -247,6 +246,8 @@ def _goal_overdue(today: date) -> Iterable[Cause]:
         .order_by("pk")
     )
     for goal in goals:
+        if not _sends(goal.mentorship.program, GOAL_OVERDUE):
+            continue
         yield Cause(
             f"{GOAL_OVERDUE}:{goal.pk}:{goal.target_date.isoformat()}",
             GOAL_OVERDUE,
@@ -262,12 +263,16 @@ def _goal_overdue(today: date) -> Iterable[Cause]:
 def _request_unanswered(now: datetime) -> Iterable[Cause]:
     requests = (
         MentorshipRequest.objects.open()
-        .filter(created_at__lte=now - timedelta(days=THRESHOLDS["request_unanswered"]))
+        # A day is the least any program waits; each program's own wait is checked below.
+        .filter(created_at__lte=now - timedelta(days=1))
         .select_related("program", "mentee__user", "mentor__user")
         .order_by("pk")
     )
     for request in requests:
-        if not request.mentor.user.is_active:
+        program = request.program
+        if not request.mentor.user.is_active or not _sends(program, REQUEST_UNANSWERED):
+            continue
+        if now - request.created_at < timedelta(days=program.nudge_request_days):
             continue
         yield Cause(
             f"{REQUEST_UNANSWERED}:{request.pk}",
@@ -348,10 +353,10 @@ def nudges_run(now: datetime | None = None) -> int:
     for row in Nudge.objects.filter(cause__in=keys).values("user_id", "cause", "level", "sent_at"):
         sent_at[(row["user_id"], row["cause"], row["level"])] = row["sent_at"]
     flagged = set(PairFlag.objects.filter(cause__in=keys).values_list("cause", flat=True))
-    escalate = timedelta(days=THRESHOLDS["escalate_after"])
-    flag_after = timedelta(days=THRESHOLDS["flag_after"])
     count = 0
     for cause in causes:
+        escalate = timedelta(days=cause.program.nudge_escalate_days)
+        flag_after = timedelta(days=cause.program.nudge_flag_days)
         for user in cause.users:
             if is_quiet(user, now):
                 continue

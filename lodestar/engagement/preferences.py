@@ -43,6 +43,15 @@ def channels_for(user: User, kind: str) -> Channels:
     return Channels(*preference) if preference else Channels()
 
 
+def emails_wanted(user: User, category: str) -> bool:
+    """Whether this person takes email for a category (one query)."""
+    if category in ESSENTIAL_CATEGORIES:
+        return True
+    return not NotificationPreference.objects.filter(
+        user=user, category=category, email=False
+    ).exists()
+
+
 def preferences_for(user: User) -> dict[str, Channels]:
     """Every category, with this person's choice (defaults where they made none)."""
     stored = {

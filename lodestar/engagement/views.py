@@ -89,7 +89,9 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             user=request.user,
             choices={
                 name: Channels(
-                    in_app=f"{name}-in_app" in request.POST, email=f"{name}-email" in request.POST
+                    in_app=CATEGORIES[name].get("email_only", False)
+                    or f"{name}-in_app" in request.POST,
+                    email=f"{name}-email" in request.POST,
                 )
                 for name in CATEGORIES
                 if name not in ESSENTIAL_CATEGORIES
@@ -99,7 +101,13 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         return redirect("notification_preferences")
     chosen = preferences_for(request.user)
     categories = [
-        {"name": name, "label": c["label"], "help": c["help"], "channels": chosen[name]}
+        {
+            "name": name,
+            "label": c["label"],
+            "help": c["help"],
+            "channels": chosen[name],
+            "email_only": c.get("email_only", False),
+        }
         for name, c in CATEGORIES.items()
         if name not in ESSENTIAL_CATEGORIES
     ]

@@ -23,6 +23,9 @@ from django.utils import timezone
 
 from lodestar.accounts.models import User
 from lodestar.core.emails import send_templated_email
+from lodestar.engagement.models import NotificationPreference
+from lodestar.engagement.notices import CATEGORIES
+from lodestar.engagement.preferences import emails_wanted, unsubscribe_headers, unsubscribe_url
 from lodestar.mentorships.models import Membership, Mentorship
 
 from .models import DigestState, Message
@@ -33,6 +36,7 @@ DELAY = timedelta(minutes=5)  # a message younger than this may still be read in
 CHECK_AFTER = timedelta(minutes=15)  # a deferred check runs this long after a message
 LOOKBACK = timedelta(days=3)  # older unread messages are not emailed any more
 LIST_MAX = 50  # messages listed in one email; the rest are counted
+CATEGORY = "messages"  # the notification category whose email setting turns digests off
 
 
 def schedule_checks(*, mentorship: Mentorship, author: User, now: datetime) -> None:
@@ -67,11 +71,15 @@ def due_users(*, now: datetime) -> list[int]:
     recent = Message.objects.visible().filter(
         created_at__lte=now - DELAY, created_at__gte=now - LOOKBACK
     )
+    opted_out = NotificationPreference.objects.filter(category=CATEGORY, email=False).values(
+        "user_id"
+    )
     return list(
         Membership.objects.filter(
             mentorship__conversation__in=recent.values("conversation_id"), user__is_active=True
         )
         .exclude(user__message_digest__last_sent_at__gt=now - EVERY)
+        .exclude(user__in=opted_out)
         .values_list("user_id", flat=True)
         .distinct()
         .order_by("user_id")
@@ -94,7 +102,7 @@ def digest_send(*, user: User, now: datetime | None = None) -> int:
     messages it covered (0: nothing sent). Two runs at once send one email: the person's
     DigestState row is locked while deciding."""
     now = now or timezone.now()
-    if not user.is_active:
+    if not user.is_active or not emails_wanted(user, CATEGORY):
         return 0
     state, _created = DigestState.objects.get_or_create(user=user)
     state = DigestState.objects.select_for_update().get(pk=state.pk)
@@ -153,11 +161,17 @@ def _email(user: User, messages: list[Message], *, total: int) -> None:
         zone = zoneinfo.ZoneInfo(user.timezone or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo("UTC")
+    unsubscribe = unsubscribe_url(user, CATEGORY)
     with timezone.override(zone):
         send_templated_email(
             to=user.email,
             template="message_digest",
+            headers=unsubscribe_headers(unsubscribe),
             context={
+                "unsubscribe_url": unsubscribe,
+                "category_label": CATEGORIES[CATEGORY]["label"],
+                "preferences_url": settings.SITE_URL.rstrip("/")
+                + reverse("notification_preferences"),
                 "user": user,
                 "threads": list(threads.values()),
                 "count": total,

@@ -43,6 +43,34 @@ class Role(models.TextChoices):
     PEER = "peer", _("Peer")
 
 
+class NudgeRule(models.TextChoices):
+    """The reminders a program can send when a mentorship stalls (engagement/nudges.py)."""
+
+    NO_MEETING = "no_meeting", _("No meeting for a while")
+    REQUEST_UNANSWERED = "request_unanswered", _("A mentorship request left unanswered")
+    AGREEMENT_UNSIGNED = "agreement_unsigned", _("The agreement not signed")
+    CHECKIN_OVERDUE = "checkin_overdue", _("A check-in missed")
+    GOAL_OVERDUE = "goal_overdue", _("A goal past its target date")
+
+
+def _all_nudge_rules() -> list[str]:
+    return list(NudgeRule.values)
+
+
+def validate_nudge_rules(value) -> None:
+    if not isinstance(value, list) or any(rule not in NudgeRule.values for rule in value):
+        raise ValidationError(_("Choose reminders from the list."))
+
+
+def _days(default: int, low: int, high: int, label, help_text) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label,
+        default=default,
+        validators=[MinValueValidator(low), MaxValueValidator(high)],
+        help_text=help_text,
+    )
+
+
 class ProgramQuerySet(models.QuerySet):
     def coordinated_by(self, user):
         if user.is_superuser:
@@ -137,6 +165,52 @@ class Program(models.Model):
         help_text=_(
             "An incoming webhook (Slack, Microsoft Teams, Mattermost…) that also receives "
             "coordinator alerts: requests for help, concerns, pairs at risk. Leave empty for none."
+        ),
+    )
+    # Reminders: which ones are sent, after how long, and when the coordinators are told.
+    nudge_rules = models.JSONField(
+        _("reminders"),
+        default=_all_nudge_rules,
+        blank=True,
+        validators=[validate_nudge_rules],
+        help_text=_("The reminders sent to participants when a mentorship stalls."),
+    )
+    nudge_no_meeting_days = _days(
+        21,
+        7,
+        180,
+        _("days without a meeting"),
+        _("Remind a pair after this many days without a meeting (7 to 180)."),
+    )
+    nudge_request_days = _days(
+        3,
+        1,
+        60,
+        _("days a request waits"),
+        _("Remind a mentor of a request unanswered for this many days (1 to 60)."),
+    )
+    nudge_agreement_days = _days(
+        7,
+        1,
+        90,
+        _("days to sign the agreement"),
+        _("Remind the members who have not signed this many days after the start (1 to 90)."),
+    )
+    nudge_escalate_days = _days(
+        7,
+        1,
+        60,
+        _("days before a second reminder"),
+        _("Send a second reminder if nothing changed this many days later (1 to 60)."),
+    )
+    nudge_flag_days = _days(
+        7,
+        1,
+        60,
+        _("days before the coordinators are told"),
+        _(
+            "Flag the pair for the coordinators if nothing changed this many days after the "
+            "second reminder (1 to 60)."
         ),
     )
     coordinators = models.ManyToManyField(

@@ -233,3 +233,54 @@ def test_run_uses_a_bounded_number_of_queries(
     nudges_run(now=at(21))  # everything sent once
     with django_assert_max_num_queries(12):
         assert nudges_run(now=at(22)) == 0
+
+
+def test_each_program_sets_its_own_days(pair, mentor, mentee, coordinator):
+    program = pair.program
+    program.meeting_cadence = "monthly"
+    program.nudge_no_meeting_days = 10
+    program.nudge_escalate_days = 3
+    program.nudge_flag_days = 2
+    program.save()
+    AgreementVersion.objects.filter(pk=sign_agreement(pair, mentor, mentee).pk).update(
+        agreed_at=at(0)
+    )
+    seen = {}
+    for day in range(0, 20):
+        nudges_run(now=at(day))
+        seen[day] = (levels(mentee, "no_meeting"), PairFlag.objects.count())
+    assert seen[9] == ([], 0)
+    assert seen[10] == ([1], 0)
+    assert seen[12] == ([1], 0)
+    assert seen[13] == ([1, 2], 0)
+    assert seen[14] == ([1, 2], 0)
+    assert seen[15] == ([1, 2], 1)
+    assert "no meeting for 10 days" in Notification.objects.filter(user=mentee).last().text
+
+
+def test_a_reminder_the_program_turned_off_is_never_sent(pair, mentor, mentee, coordinator):
+    program = pair.program
+    program.meeting_cadence = "monthly"
+    program.nudge_rules = ["goal_overdue"]
+    program.save()
+    Goal.objects.create(
+        mentorship=pair, owner=mentee, title="Ship it", target_date=START + timedelta(days=3)
+    )
+    for day in range(0, 50, 7):
+        nudges_run(now=at(day))
+    assert set(Nudge.objects.values_list("rule", flat=True)) == {"goal_overdue"}
+    assert not PairFlag.objects.exclude(rule="goal_overdue").exists()
+
+
+def test_a_program_may_give_mentors_longer_to_answer_requests(program, mentor, mentee):
+    program.nudge_request_days = 5
+    program.save(update_fields=["nudge_request_days"])
+    request = factories.make_request(
+        Enrolment.objects.get(user=mentee, program=program),
+        Enrolment.objects.get(user=mentor, program=program),
+    )
+    type(request).objects.filter(pk=request.pk).update(created_at=at(0), expires_at=at(9))
+    nudges_run(now=at(4, 12))
+    assert levels(mentor, "request_unanswered") == []
+    nudges_run(now=at(5))
+    assert levels(mentor, "request_unanswered") == [1]

@@ -174,3 +174,34 @@ def test_no_check_is_scheduled_on_a_worker_that_runs_tasks_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         send(pair, mentee, "Immediate backend")
     assert mail.outbox == []  # the cron command covers it
+
+
+def test_the_digest_has_a_one_click_unsubscribe_for_digests_only(client, run, pair, mentee, mentor):
+    send(pair, mentee, "Are you free on Friday?", now=minutes(0))
+    [email] = run(minutes(6))
+    link = email.extra_headers["List-Unsubscribe"].strip("<>")
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Stop emails about “Unread messages”: {link}" in email.body
+    assert f'href="{link}"' in email.alternatives[0][0]
+
+    # A mail client's one-click POST, without a login or a CSRF token.
+    response = client.post(link.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    prefs = {p.category: p.email for p in mentor.notification_preferences.all()}
+    assert prefs == {"messages": False}  # every other kind of email stays on
+
+    send(pair, mentee, "Hello again?", now=minutes(70))
+    assert run(minutes(80)) == []
+    assert run(minutes(200)) == []
+
+
+def test_turning_digests_back_on_in_the_preferences_sends_them_again(
+    client, run, pair, mentee, mentor
+):
+    client.force_login(mentor)
+    client.post("/notifications/preferences/", {})  # every box unticked
+    send(pair, mentee, "Anyone there?", now=minutes(0))
+    assert run(minutes(10)) == []
+    client.post("/notifications/preferences/", {"messages-email": "on"})
+    send(pair, mentee, "Second try", now=minutes(20))
+    assert [e.to for e in run(minutes(30))] == [["mentor@example.com"]]

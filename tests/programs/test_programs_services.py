@@ -188,3 +188,13 @@ def test_an_empty_program_can_become_a_peer_program(coordinator, program):
     program_update(program=program, data={"kind": "peer"}, by=coordinator)
     program.refresh_from_db()
     assert program.kind == "peer"
+
+
+def test_an_unknown_reminder_is_refused_by_the_service_too(coordinator, program):
+    with pytest.raises(ValidationError) as error:
+        program_update(
+            program=program, data=program_data(nudge_rules=["spam_daily"]), by=coordinator
+        )
+    assert "nudge_rules" in error.value.message_dict
+    program.refresh_from_db()
+    assert "spam_daily" not in program.nudge_rules

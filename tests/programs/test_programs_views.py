@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from lodestar.programs.models import Program
+from lodestar.programs.models import NudgeRule, Program
 from lodestar.programs.states import EnrolmentStatus, ProgramStatus
 from tests import factories
 
@@ -171,6 +171,50 @@ def test_editing_with_an_end_before_the_start_changes_nothing(client, coordinato
     assert "The end date must be on or after the start date." in response.content.decode()
     program.refresh_from_db()
     assert program.name == "Spring Cohort"
+
+
+def test_the_reminders_are_program_settings(client, coordinator, program):
+    client.force_login(coordinator)
+    url = reverse("program_edit", args=[program.slug])
+    page = client.get(url).content.decode()
+    assert "Reminders to send when a mentorship stalls" in page
+    assert 'name="nudge_no_meeting_days" value="21"' in page
+    form = create_form(
+        name="Spring Cohort",
+        slug="spring",
+        nudge_rules=["no_meeting", "goal_overdue"],
+        nudge_no_meeting_days="14",
+        nudge_flag_days="3",
+    )
+    assert client.post(url, form).status_code == 302
+    program.refresh_from_db()
+    assert program.nudge_rules == ["no_meeting", "goal_overdue"]
+    assert program.nudge_no_meeting_days == 14
+    assert program.nudge_flag_days == 3
+    assert program.nudge_request_days == 3  # left blank: kept
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nudge_no_meeting_days", "3", "greater than or equal to 7"),
+        ("nudge_escalate_days", "400", "less than or equal to 60"),
+        ("nudge_rules", "every_hour", "Select a valid choice"),
+    ],
+)
+def test_bad_reminder_settings_are_explained_and_change_nothing(
+    client, coordinator, program, field, value, message
+):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("program_edit", args=[program.slug]),
+        create_form(name="Renamed", slug="spring", **{field: value}),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    program.refresh_from_db()
+    assert program.name == "Spring Cohort"
+    assert program.nudge_rules == [rule for rule, _label in NudgeRule.choices]
 
 
 # --- coordinators ----------------------------------------------------------------------------

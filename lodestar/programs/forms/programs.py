@@ -1,12 +1,38 @@
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Cadence, EnrolmentMode, Kind, MatchingMode, Program
+from ..models import Cadence, EnrolmentMode, Kind, MatchingMode, NudgeRule, Program
 
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _days_field(name: str) -> forms.IntegerField:
+    """A number of days, labelled and bounded as the model field is; blank keeps the value."""
+    field = Program._meta.get_field(name)
+    low = max(v.limit_value for v in field.validators if isinstance(v, MinValueValidator))
+    high = min(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
+    return forms.IntegerField(
+        label=field.verbose_name.capitalize(),
+        required=False,
+        initial=field.default,
+        help_text=field.help_text,
+        widget=forms.NumberInput(attrs={"min": low, "max": high}),
+    )
+
+
+# Numbers a coordinator may leave blank to keep the program's value (or the default).
+KEEP_WHEN_BLANK = (
+    "max_open_requests",
+    "request_expiry_days",
+    "nudge_no_meeting_days",
+    "nudge_request_days",
+    "nudge_agreement_days",
+    "nudge_escalate_days",
+    "nudge_flag_days",
+)
 
 
 class ProgramForm(forms.Form):
@@ -66,6 +92,22 @@ class ProgramForm(forms.Form):
         required=False,
         initial=True,
     )
+    nudge_rules = forms.MultipleChoiceField(
+        label=_("Reminders to send when a mentorship stalls"),
+        choices=NudgeRule.choices,
+        required=False,
+        initial=list(NudgeRule.values),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Each reminder goes to the people who can act on it, a second one follows if nothing "
+            "changes, and then the coordinators are told."
+        ),
+    )
+    nudge_no_meeting_days = _days_field("nudge_no_meeting_days")
+    nudge_request_days = _days_field("nudge_request_days")
+    nudge_agreement_days = _days_field("nudge_agreement_days")
+    nudge_escalate_days = _days_field("nudge_escalate_days")
+    nudge_flag_days = _days_field("nudge_flag_days")
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         if program is not None:
@@ -83,7 +125,7 @@ class ProgramForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         # Left blank: keep what the program has (or the default for a new one).
-        for name in ("max_open_requests", "request_expiry_days"):
+        for name in KEEP_WHEN_BLANK:
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = self.initial.get(name) or Program._meta.get_field(name).default
         return cleaned

@@ -30,6 +30,12 @@ EDITABLE_FIELDS = (
     "request_expiry_days",
     "forward_requests",
     "alert_webhook_url",
+    "nudge_rules",
+    "nudge_no_meeting_days",
+    "nudge_request_days",
+    "nudge_agreement_days",
+    "nudge_escalate_days",
+    "nudge_flag_days",
 )
 # "coordinate/new/" is the create page, so no program may be called "new".
 RESERVED_SLUGS = frozenset({"new"})

@@ -10,6 +10,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lodestar.engagement.attention import program_attention
+
 from ..forms import add_service_errors
 from ..forms.programs import AddCoordinatorForm, ProgramForm
 from ..models import Program, Role
@@ -114,6 +116,7 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
             "enrolment_table": _enrolment_table(program),
             "coordinators": list(program.coordinators.order_by("name", "email")),
             "question_count": program.questions.count(),
+            "attention": program_attention(program),
         },
     )
 
