@@ -8,6 +8,13 @@ from django.urls import reverse
 from lodestar.accounts.models import AvailabilityWindow, Profile, User
 from lodestar.core.models import Tag
 from lodestar.demo import generator
+from lodestar.engagement.models import (
+    NotificationPreference,
+    Nudge,
+    PairFlag,
+    PairHealth,
+    ScheduledJobRun,
+)
 from lodestar.programs.models import Answer, Enrolment, Invitation, Program, Question
 from tests import factories
 from tests.factories import PASSWORD
@@ -220,3 +227,89 @@ def test_people_who_are_not_staff_cannot_open_the_admin(client, mentee):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# Engagement records ------------------------------------------------------------------------------
+
+ENGAGEMENT = [Nudge, PairFlag, PairHealth, ScheduledJobRun, NotificationPreference]
+
+
+@pytest.fixture
+def engagement(program):
+    """Three pairs, each nudged twice, flagged and checked for health; three scheduled jobs."""
+    for n in range(3):
+        mentor = factories.make_user(f"pair-mentor-{n}@example.com", name=f"Mentor {n}")
+        mentee = factories.make_user(f"pair-mentee-{n}@example.com", name=f"Mentee {n}")
+        pair = factories.make_mentorship(
+            program,
+            mentor=factories.make_enrolment(program, mentor, role="mentor", capacity=1),
+            mentees=[factories.make_enrolment(program, mentee, role="mentee")],
+        )
+        cause = f"no_meeting:{pair.pk}:2026-01-0{n + 1}"
+        for level in (1, 2):
+            Nudge.objects.create(
+                mentorship=pair, user=mentee, rule="no_meeting", cause=cause, level=level
+            )
+        PairFlag.objects.create(program=program, mentorship=pair, rule="no_meeting", cause=cause)
+        PairHealth.objects.create(mentorship=pair, status="at_risk")
+        ScheduledJobRun.objects.create(name=f"job-{n}")
+        NotificationPreference.objects.create(user=mentee, category="support", email=False)
+
+
+@pytest.mark.parametrize("model", ENGAGEMENT, ids=lambda model: model._meta.label)
+def test_engagement_records_are_in_the_admin_with_cheap_lists_and_working_pages(
+    admin_client, engagement, model, django_assert_max_num_queries
+):
+    assert model in admin.site._registry
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == model._default_manager.count() >= 3
+    searched = admin_client.get(admin_url(model, "changelist"), {"q": "2"})
+    assert searched.status_code == 200
+    first = model._default_manager.order_by("pk").first()
+    assert admin_client.get(admin_url(model, "change", first.pk)).status_code == 200
+
+
+def test_nudge_list_names_the_person_the_pair_and_the_cause(admin_client, engagement):
+    response = admin_client.get(admin_url(Nudge, "changelist"), {"q": "pair-mentee-1@"})
+
+    assert response.context["cl"].result_count == 2
+    assert "Mentee 1" in response.text and "Mentor 1" in response.text
+    assert "no_meeting:" in response.text and "Mentee 2" not in response.text
+
+
+@pytest.mark.parametrize("model", [Nudge, PairFlag], ids=lambda model: model._meta.label)
+def test_nudges_and_flags_are_read_only_records(admin_client, engagement, model):
+    row = model._default_manager.order_by("pk").first()
+    before = model._default_manager.values().get(pk=row.pk)
+
+    assert admin_client.get(admin_url(model, "add")).status_code == 403
+    page = admin_client.get(admin_url(model, "change", row.pk))
+    assert page.status_code == 200 and 'name="_save"' not in page.text
+    response = admin_client.post(admin_url(model, "change", row.pk), {"rule": "changed"})
+
+    assert response.status_code == 403
+    assert model._default_manager.values().get(pk=row.pk) == before
+
+
+def test_open_flags_can_be_told_from_resolved_ones(admin_client, engagement):
+    PairFlag.objects.filter(pk=PairFlag.objects.order_by("pk").first().pk).update(
+        resolved_at="2026-02-01T00:00:00Z"
+    )
+
+    response = admin_client.get(admin_url(PairFlag, "changelist"), {"resolved_at__isempty": "1"})
+
+    assert response.context["cl"].result_count == 2
+
+
+def test_scheduled_jobs_show_when_they_last_ran_and_finished(admin_client, engagement):
+    ScheduledJobRun.objects.filter(name="job-0").update(
+        last_run_at="2026-03-01T10:00:00Z", finished_at="2026-03-01T10:00:05Z"
+    )
+
+    response = admin_client.get(admin_url(ScheduledJobRun, "changelist"))
+
+    headers = [str(h["text"]) for h in response.context["result_headers"]][1:]  # after the tick
+    assert headers == ["job", "last run", "last finished"]
+    assert "job-0" in response.text and "March 1, 2026" in response.text

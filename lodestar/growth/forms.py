@@ -14,6 +14,7 @@ from .models import (
     NOTE_MAX,
     QUESTION_MAX,
     TITLE_MAX,
+    URL_MAX,
     WORK_TEXT_MAX,
     ResourceKind,
 )
@@ -35,9 +36,13 @@ class LibraryFilterForm(forms.Form):
 
 class ResourceForm(_FileMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX,
+        error_messages={"required": _("Give the resource a title.")},
+    )
     url = forms.CharField(
-        label=_("Link"), required=False, max_length=500, help_text=_("Or attach a file below.")
+        label=_("Link"), required=False, max_length=URL_MAX, help_text=_("Or attach a file below.")
     )
     description = forms.CharField(
         label=_("Description"),
@@ -61,6 +66,7 @@ class ResourceForm(_FileMixin, forms.Form):
             self._accept()
         else:
             del self.fields["file"]
+            self.fields["url"].help_text = ""
 
 
 class RecommendForm(forms.Form):

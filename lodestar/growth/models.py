@@ -22,6 +22,7 @@ from .states import FeedbackStatus, RecommendationStatus
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
+URL_MAX = 500
 NOTE_MAX = 1000
 QUESTION_MAX = 2000
 WORK_TEXT_MAX = 20000
@@ -74,7 +75,7 @@ class Resource(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ResourceKind.choices)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=URL_MAX, blank=True)
     file = models.FileField(_("file"), upload_to=resource_path, max_length=200, blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)

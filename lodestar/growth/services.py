@@ -4,6 +4,9 @@ Who may do what:
 - Add to a program's library: its coordinators and its approved mentors (mentors know what
   helped them; coordinators curate afterwards). Site-wide resources (program=None): superusers.
 - Edit, hide and unhide: the program's coordinators (superusers for site-wide resources).
+  The mentor who added a resource may also edit it and withdraw (hide) it, while they are still
+  an approved mentor of the program and the resource is still shown: once withdrawn or hidden,
+  it is the coordinators' to change or bring back, so a mentor cannot undo their curation.
 - Recommend: a mentor of a mentorship, to a mentee of that same mentorship, a resource shown in
   that mentorship's program. The mentee alone tracks it (status, rating 1–5).
 - Ask for feedback: a mentee of the mentorship. Answer: its mentors. Follow-up comments: the
@@ -13,9 +16,11 @@ Finished mentorships are read-only for all of it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +42,7 @@ from .models import (
     NOTE_MAX,
     QUESTION_MAX,
     TITLE_MAX,
+    URL_MAX,
     WORK_TEXT_MAX,
     FeedbackComment,
     Recommendation,
@@ -65,29 +71,102 @@ def mentorship_resources_url(mentorship: Mentorship | int) -> str:
 # Permissions (also used by views to decide what to offer) ------------------------------------
 
 
-def is_program_mentor(user, program: Program) -> bool:
-    return (
-        user.is_authenticated
-        and Enrolment.objects.filter(
-            program=program, user=user, role=Role.MENTOR, status=EnrolmentStatus.APPROVED
-        ).exists()
+@dataclass(frozen=True)
+class ResourceRights:
+    """What one person may do with the resources offered in one program's library (or with the
+    site-wide ones, for program_id None). Worked out once, with two queries, so that a page of
+    resources decides every row's links without a query per row."""
+
+    user_id: int | None = None
+    program_id: int | None = None
+    superuser: bool = False
+    coordinates: bool = False
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def participates(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def mentors(self) -> bool:
+        return Role.MENTOR in self.roles
+
+    @property
+    def may_add(self) -> bool:
+        if self.user_id is None:
+            return False
+        if self.program_id is None:
+            return self.superuser
+        return self.coordinates or self.mentors
+
+    def may_curate(self, resource: Resource) -> bool:
+        if self.user_id is None:
+            return False
+        if resource.program_id is None:
+            return self.superuser
+        return resource.program_id == self.program_id and self.coordinates
+
+    def is_author(self, resource: Resource) -> bool:
+        return (
+            self.user_id is not None
+            and resource.program_id is not None
+            and resource.program_id == self.program_id
+            and resource.added_by_id == self.user_id
+            and self.mentors
+        )
+
+    def may_edit(self, resource: Resource) -> bool:
+        """Curators, and the author while the resource is still shown."""
+        return self.may_curate(resource) or (self.is_author(resource) and not resource.hidden)
+
+
+def resource_rights(user, program: Program | None) -> ResourceRights:
+    if not user.is_authenticated:
+        return ResourceRights()
+    if program is None:
+        return ResourceRights(user_id=user.pk, superuser=user.is_superuser)
+    roles = Enrolment.objects.filter(
+        program=program, user=user, status=EnrolmentStatus.APPROVED
+    ).values_list("role", flat=True)
+    return ResourceRights(
+        user_id=user.pk,
+        program_id=program.pk,
+        superuser=user.is_superuser,
+        coordinates=is_coordinator(user, program),
+        roles=frozenset(roles),
     )
 
 
+def is_program_mentor(user, program: Program) -> bool:
+    return resource_rights(user, program).mentors
+
+
 def can_add_resource(user, program: Program | None) -> bool:
-    if not user.is_authenticated:
-        return False
-    if program is None:
-        return user.is_superuser
-    return is_coordinator(user, program) or is_program_mentor(user, program)
+    return resource_rights(user, program).may_add
 
 
 def can_curate(user, resource: Resource) -> bool:
-    if not user.is_authenticated:
-        return False
-    if resource.program_id is None:
-        return user.is_superuser
-    return is_coordinator(user, resource.program)
+    return resource_rights(user, resource.program).may_curate(resource)
+
+
+def can_edit_resource(user, resource: Resource) -> bool:
+    return resource_rights(user, resource.program).may_edit(resource)
+
+
+def _require_editor(user, resource: Resource, *, refused: str) -> None:
+    """Raise the reason this person may not change the resource, if they may not."""
+    rights = resource_rights(user, resource.program)
+    if rights.may_edit(resource):
+        return
+    if rights.is_author(resource):
+        raise ValidationError(
+            _(
+                "This resource has been withdrawn from the library: only the program’s "
+                "coordinators can change it or show it again."
+            ),
+            code="withdrawn",
+        )
+    raise ValidationError(refused, code="not_allowed")
 
 
 # Files ----------------------------------------------------------------------------------------
@@ -123,6 +202,17 @@ def _save_with_file(obj) -> None:
 # Resources -----------------------------------------------------------------------------------
 
 
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def _is_web_address(url: str) -> bool:
+    try:
+        _WEB_ADDRESS(url)
+    except ValidationError:
+        return False
+    return len(url) <= URL_MAX
+
+
 def _check_resource_fields(*, kind, title, url, description, tags, has_file: bool) -> dict:
     errors: dict[str, list[str]] = {}
     title = " ".join((title or "").split())
@@ -140,6 +230,8 @@ def _check_resource_fields(*, kind, title, url, description, tags, has_file: boo
     url = (url or "").strip()
     if url and not url.lower().startswith(("https://", "http://")):
         errors["url"] = [_("Links must start with https:// or http://.")]
+    elif url and not _is_web_address(url):
+        errors["url"] = [_("Give a full web address, like https://example.com/guide.")]
     if not url and not has_file:
         errors["url"] = [_("Give a link or attach a file.")]
     tags = [t for t in (tags or []) if t.strip()]
@@ -208,11 +300,13 @@ def resource_edit(
     description: str = "",
     tags: list[str] | None = None,
 ) -> Resource:
-    """Coordinators correct a resource's words, link and tags (its file stays as it is)."""
-    if not can_curate(by, resource):
-        raise ValidationError(
-            _("Only this program’s coordinators may edit its resources."), code="not_allowed"
-        )
+    """Coordinators, or the mentor who added it, correct a resource's words, link and tags
+    (its file stays as it is)."""
+    _require_editor(
+        by,
+        resource,
+        refused=_("Only this program’s coordinators and the mentor who added it may edit it."),
+    )
     fields = _check_resource_fields(
         kind=kind,
         title=title,
@@ -231,11 +325,15 @@ def resource_edit(
 
 @transaction.atomic
 def resource_set_hidden(*, resource: Resource, by: User, hidden: bool) -> Resource:
-    if not can_curate(by, resource):
-        raise ValidationError(
-            _("Only this program’s coordinators may hide or show its resources."),
-            code="not_allowed",
-        )
+    """Coordinators hide and show; the mentor who added a resource may withdraw it (and, as it
+    is then no longer theirs to edit, only a coordinator brings it back)."""
+    _require_editor(
+        by,
+        resource,
+        refused=_(
+            "Only this program’s coordinators and the mentor who added it may hide or show it."
+        ),
+    )
     resource.hidden = hidden
     resource.save(update_fields=["hidden"])
     return resource

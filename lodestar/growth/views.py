@@ -19,12 +19,7 @@ from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.selectors import membership_of, mentors_first
 from lodestar.programs.forms import add_service_errors
 from lodestar.programs.models import Program, Role
-from lodestar.programs.policy import (
-    get_program_for_coordinator,
-    get_program_for_participant,
-    is_coordinator,
-)
-from lodestar.programs.states import EnrolmentStatus
+from lodestar.programs.policy import get_program_for_coordinator, get_program_for_participant
 
 from . import selectors, services
 from .forms import (
@@ -44,19 +39,16 @@ PAGE_SIZE = 20
 # Access --------------------------------------------------------------------------------------
 
 
-def get_program_for_library(user, slug: str) -> tuple[Program, bool]:
-    """The program and whether the person coordinates it, for its approved participants and its
-    coordinators; 404 for everyone else (an open program's library is not public)."""
+def get_program_for_library(user, slug: str) -> tuple[Program, services.ResourceRights]:
+    """The program and what the person may do in its library, for its approved participants and
+    its coordinators; 404 for everyone else (an open program's library is not public)."""
     if not user.is_authenticated:
         raise Http404
     program = get_program_for_participant(user, slug)
-    coordinates = is_coordinator(user, program)
-    if (
-        not coordinates
-        and not program.enrolments.filter(user=user, status=EnrolmentStatus.APPROVED).exists()
-    ):
+    rights = services.resource_rights(user, program)
+    if not (rights.coordinates or rights.participates):
         raise Http404
-    return program, coordinates
+    return program, rights
 
 
 def _resource(program: Program, pk: int, *, coordinates: bool) -> Resource:
@@ -64,6 +56,18 @@ def _resource(program: Program, pk: int, *, coordinates: bool) -> Resource:
     if resource is None or (resource.hidden and not coordinates):
         raise Http404
     return resource
+
+
+def _editable_resource(
+    user, slug: str, pk: int
+) -> tuple[Program, services.ResourceRights, Resource]:
+    """The resource if this person may edit it (its program's coordinators, or the mentor who
+    added it); 404 for everyone else, whether or not they can see it in the library."""
+    program, rights = get_program_for_library(user, slug)
+    resource = _resource(program, pk, coordinates=rights.coordinates)
+    if not rights.may_edit(resource):
+        raise Http404
+    return program, rights, resource
 
 
 def _download(field, name: str, content_type: str) -> FileResponse:
@@ -90,7 +94,7 @@ def _download(field, name: str, content_type: str) -> FileResponse:
 @login_required
 @require_GET
 def resource_library(request: HttpRequest, slug: str) -> HttpResponse:
-    program, coordinates = get_program_for_library(request.user, slug)
+    program, rights = get_program_for_library(request.user, slug)
     filters = LibraryFilterForm(request.GET)
     wanted = filters.cleaned_data if filters.is_valid() else {}
     resources = selectors.library(
@@ -98,10 +102,9 @@ def resource_library(request: HttpRequest, slug: str) -> HttpResponse:
         query=wanted.get("q", ""),
         kind=wanted.get("kind", ""),
         tag=wanted.get("tag", ""),
-        with_hidden=coordinates,
+        with_hidden=rights.coordinates,
     )
     page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
-    is_mentor = services.is_program_mentor(request.user, program)
     return render(
         request,
         "growth/library.html",
@@ -110,9 +113,10 @@ def resource_library(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "filters": filters,
             "tags": selectors.library_tags(program),
-            "coordinates": coordinates,
-            "can_add": coordinates or is_mentor,
-            "can_recommend": is_mentor,
+            "coordinates": rights.coordinates,
+            "editable": {r.pk for r in page if rights.may_edit(r)},
+            "can_add": rights.may_add,
+            "can_recommend": rights.mentors,
         },
     )
 
@@ -120,8 +124,8 @@ def resource_library(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_add(request: HttpRequest, slug: str) -> HttpResponse:
-    program, _coordinates = get_program_for_library(request.user, slug)
-    if not services.can_add_resource(request.user, program):
+    program, rights = get_program_for_library(request.user, slug)
+    if not rights.may_add:
         raise Http404
     form = ResourceForm()
     if request.method == "POST":
@@ -157,10 +161,7 @@ def resource_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    program = get_program_for_coordinator(request.user, slug)
-    resource = _resource(program, pk, coordinates=True)
-    if not services.can_curate(request.user, resource):
-        raise Http404
+    program, _rights, resource = _editable_resource(request.user, slug, pk)
     if request.method == "POST":
         form = ResourceForm(request.POST, with_file=False)
         if form.is_valid():
@@ -202,15 +203,19 @@ def resource_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resource_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    program = get_program_for_coordinator(request.user, slug)
-    resource = _resource(program, pk, coordinates=True)
+    program, rights, resource = _editable_resource(request.user, slug, pk)
     hidden = request.POST.get("hidden") == "1"
     try:
         services.resource_set_hidden(resource=resource, by=request.user, hidden=hidden)
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
     else:
-        done = _("“%(title)s” is hidden.") if hidden else _("“%(title)s” is shown again.")
+        if not hidden:
+            done = _("“%(title)s” is shown again.")
+        elif rights.may_curate(resource):
+            done = _("“%(title)s” is hidden.")
+        else:
+            done = _("“%(title)s” was withdrawn from the library.")
         flash.success(request, done % {"title": resource.title})
     return redirect("resource_library", slug=program.slug)
 
@@ -218,8 +223,8 @@ def resource_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def resource_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    program, coordinates = get_program_for_library(request.user, slug)
-    resource = _resource(program, pk, coordinates=coordinates)
+    program, rights = get_program_for_library(request.user, slug)
+    resource = _resource(program, pk, coordinates=rights.coordinates)
     if not resource.file_name:
         raise Http404
     return _download(resource.file, resource.file_name, resource.file_type)
@@ -262,7 +267,7 @@ def _recommend_targets(user, program: Program) -> dict[str, tuple[Mentorship, Us
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    program, _coordinates = get_program_for_library(request.user, slug)
+    program, _rights = get_program_for_library(request.user, slug)
     resource = _resource(program, pk, coordinates=False)
     targets = _recommend_targets(request.user, program)
     if not targets:
