@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lodestar.messaging",
     "lodestar.growth",
     "lodestar.network",
+    "lodestar.flash",
     "lodestar.demo",
 ]
 
@@ -159,6 +160,13 @@ MFA_TOTP_ISSUER = "Lodestar"
 
 # Email: console in development, anything (SMTP in production) through EMAIL_URL.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A backend class of one's own (a provider's API, a test double) in place of the URL's scheme.
+if env.str("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND")
+# Outbox (core/emails.py): a worker holds a message this long while sending it, so a send must
+# finish well within it — hence the SMTP timeout below it; a lapsed hold is taken for a dead worker.
+EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=300)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lodestar <lodestar@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +47,76 @@ class Tag(models.Model):
             n += 1
             slug = f"{base}-{n}"
         return slug
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def sent(self) -> "OutgoingEmailQuerySet":
+        return self.filter(sent_at__isnull=False)
+
+    def unsent(self) -> "OutgoingEmailQuerySet":
+        return self.filter(sent_at__isnull=True)
+
+    def unclaimed(self, now: datetime) -> "OutgoingEmailQuerySet":
+        """Not being sent right now: never claimed, or the claimant's lease has run out."""
+        return self.filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lte=now))
+
+    def given_up(self, max_attempts: int, now: datetime) -> "OutgoingEmailQuerySet":
+        return self.unsent().unclaimed(now).filter(attempts__gte=max_attempts)
+
+    def due(self, max_attempts: int, now: datetime) -> "OutgoingEmailQuerySet":
+        """Unsent messages to hand to the worker (again): their first task never ran, a send
+        failed and its back-off is over, or a worker died holding them and its lease ran out."""
+        return (
+            self.unsent()
+            .unclaimed(now)
+            .filter(attempts__lt=max_attempts, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+        )
+
+
+class OutgoingEmail(models.Model):
+    """One email in the outbox, written in the same transaction as the change it tells about,
+    and sent by the task worker (core/emails.py), with retries, at most once at a time.
+
+    Exactly once is not possible with SMTP: if the server accepts the message and the worker
+    dies before recording `sent_at`, the message goes out again once the lease runs out. The
+    `message_id`, fixed when the row is written and sent as the Message-ID header on every
+    attempt, lets the receiving side recognise that duplicate (many servers and clients drop a
+    second message with the same Message-ID)."""
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True, editable=False)
+    to = models.EmailField(_("to"))
+    subject = models.TextField(_("subject"))
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"))
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # A calendar invitation or cancellation travels as a text/calendar part (RFC 6047).
+    calendar = models.TextField(_("calendar attachment"), blank=True)
+    calendar_method = models.CharField(_("calendar method"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When the retry job should next look at it unless it has been sent by then.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # A worker sending it holds it until then; after that it is taken for dead.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Only unsent rows: the index stays as small as the backlog however many went out.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outgoing_email_due",
+            ),
+            models.Index(fields=["-created_at"], name="outgoing_email_created"),
+        ]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

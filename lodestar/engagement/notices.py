@@ -64,6 +64,12 @@ NOTICES = {
     "celebration": _("Well done: %(title)s"),
     # Reminders (nudges.py): the title is the whole reminder, worded when it is sent.
     "nudge": _("%(title)s"),
+    # Flash mentoring (issue 9): params person (who acted), other, program, when, title.
+    "session_booked": _("%(person)s booked your session on %(when)s: “%(title)s”."),
+    "session_booking_confirmed": _("Your session with %(other)s on %(when)s is booked."),
+    "session_cancelled": _("%(person)s cancelled the session on %(when)s."),
+    "session_feedback_due": _("How was your session with %(other)s? Tell us in a minute."),
+    "session_follow_up": _("%(person)s would like a follow-up session with you."),
     # Coordinator alerts (issue 5 item 7): params person (a member), other, program.
     "pair_at_risk": _("The mentorship of %(person)s and %(other)s in %(program)s may be at risk."),
 }
@@ -142,6 +148,17 @@ CATEGORIES = {
         "label": _("Kudos and celebrations"),
         "help": _("Kudos from your partner and milestones of your mentorship."),
         "kinds": ["kudos_received", "celebration"],
+    },
+    "flash": {
+        "label": _("Office hours and sessions"),
+        "help": _("Sessions booked or cancelled, and feedback after a session."),
+        "kinds": [
+            "session_booked",
+            "session_booking_confirmed",
+            "session_cancelled",
+            "session_feedback_due",
+            "session_follow_up",
+        ],
     },
     # Messages are never notifications (the menu shows unread ones); this category is only the
     # hourly email digest of unread messages (messaging/digests.py).

@@ -38,6 +38,7 @@ JOBS = (
     Job("introduction_reminders", DAY, "lodestar.network.services.introductions_remind_due"),
     Job("nudges", HOUR, "lodestar.engagement.nudges.nudges_run"),
     Job("health_refresh", HOUR, "lodestar.engagement.health.health_refresh"),
+    Job("email_retries", MINUTE, "lodestar.core.emails.emails_retry_due"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

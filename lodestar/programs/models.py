@@ -213,6 +213,36 @@ class Program(models.Model):
             "second reminder (1 to 60)."
         ),
     )
+    # Flash programs: the booking rules of office hours (flash/services.py).
+    flash_bookings_per_month = _days(
+        2,
+        1,
+        31,
+        _("bookings per mentee per month"),
+        _("How many sessions a mentee may book in one calendar month (1 to 31)."),
+    )
+    flash_min_notice_hours = _days(
+        12,
+        0,
+        168,
+        _("minimum notice in hours"),
+        _("A session can be booked until this many hours before it starts (0 to 168)."),
+    )
+    flash_cancel_hours = _days(
+        4,
+        0,
+        168,
+        _("cancellation window in hours"),
+        _("A booking can be cancelled until this many hours before the session (0 to 168)."),
+    )
+    flash_mentorship_requests = models.BooleanField(
+        _("mentees may ask for a longer mentorship"),
+        default=False,
+        help_text=_(
+            "After a session, the mentee may ask the mentor for a longer mentorship; the "
+            "mentor answers the request as in any program where mentees choose."
+        ),
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),
@@ -252,6 +282,11 @@ class Program(models.Model):
     @property
     def mentees_choose(self) -> bool:
         return self.matching_mode in (MatchingMode.MENTEE_CHOICE, MatchingMode.HYBRID)
+
+    @property
+    def takes_requests_after_sessions(self) -> bool:
+        """A flash program whose mentees may ask a mentor they met for a longer mentorship."""
+        return self.kind == Kind.FLASH and self.flash_mentorship_requests
 
     @property
     def coordinator_matches(self) -> bool:

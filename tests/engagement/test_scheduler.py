@@ -21,6 +21,7 @@ ALL = [
     "introduction_reminders",
     "nudges",
     "health_refresh",
+    "email_retries",
 ]
 calls: list[str] = []
 
@@ -50,14 +51,16 @@ def test_first_tick_runs_every_job_and_records_it():
 def test_each_job_runs_again_only_after_its_interval():
     now = timezone.now()
     scheduler_tick(now=now)
-    assert scheduler_tick(now=now + timedelta(minutes=1)) == []
-    assert scheduler_tick(now=now + timedelta(minutes=10)) == ["message_digests"]
-    assert scheduler_tick(now=now + timedelta(minutes=15)) == []
+    assert scheduler_tick(now=now + timedelta(seconds=30)) == []
+    assert scheduler_tick(now=now + timedelta(minutes=1)) == ["email_retries"]
+    assert scheduler_tick(now=now + timedelta(minutes=10)) == ["message_digests", "email_retries"]
+    assert scheduler_tick(now=now + timedelta(minutes=10, seconds=30)) == []
     assert scheduler_tick(now=now + timedelta(hours=1)) == [
         "expire_requests",
         "message_digests",
         "nudges",
         "health_refresh",
+        "email_retries",
     ]
     assert scheduler_tick(now=now + timedelta(days=1)) == ALL
 

@@ -272,3 +272,17 @@ def test_removing_someone_who_is_not_a_coordinator_is_not_found(
         {"action": "remove", "user": outsider.pk},
     )
     assert response.status_code == 404
+
+
+def test_a_zero_hour_notice_is_kept_when_the_field_is_left_blank(client, coordinator, program):
+    program.flash_min_notice_hours = 0
+    program.save(update_fields=["flash_min_notice_hours"])
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("program_edit", args=[program.slug]),
+        create_form(name="Spring Cohort", slug="spring", flash_cancel_hours="24"),
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.flash_min_notice_hours == 0
+    assert program.flash_cancel_hours == 24

@@ -86,7 +86,7 @@ def request_create(
 def _check_can_ask(mentee: Enrolment, mentor: Enrolment) -> None:
     """Every rule about who may ask whom; a clear error for the first one broken."""
     program = mentee.program
-    if not program.mentees_choose:
+    if not (program.mentees_choose or program.takes_requests_after_sessions):
         raise ValidationError(
             _("In %(program)s the coordinators make the matches: mentees do not send requests.")
             % {"program": program.name},

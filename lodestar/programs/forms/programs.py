@@ -32,6 +32,9 @@ KEEP_WHEN_BLANK = (
     "nudge_agreement_days",
     "nudge_escalate_days",
     "nudge_flag_days",
+    "flash_bookings_per_month",
+    "flash_min_notice_hours",
+    "flash_cancel_hours",
 )
 
 
@@ -108,6 +111,13 @@ class ProgramForm(forms.Form):
     nudge_agreement_days = _days_field("nudge_agreement_days")
     nudge_escalate_days = _days_field("nudge_escalate_days")
     nudge_flag_days = _days_field("nudge_flag_days")
+    flash_bookings_per_month = _days_field("flash_bookings_per_month")
+    flash_min_notice_hours = _days_field("flash_min_notice_hours")
+    flash_cancel_hours = _days_field("flash_cancel_hours")
+    flash_mentorship_requests = forms.BooleanField(
+        label=_("After a session, mentees may ask the mentor for a longer mentorship"),
+        required=False,
+    )
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         if program is not None:
@@ -127,7 +137,8 @@ class ProgramForm(forms.Form):
         # Left blank: keep what the program has (or the default for a new one).
         for name in KEEP_WHEN_BLANK:
             if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = self.initial.get(name) or Program._meta.get_field(name).default
+                kept = self.initial.get(name)
+                cleaned[name] = Program._meta.get_field(name).default if kept is None else kept
         return cleaned
 
 

@@ -36,6 +36,10 @@ EDITABLE_FIELDS = (
     "nudge_agreement_days",
     "nudge_escalate_days",
     "nudge_flag_days",
+    "flash_bookings_per_month",
+    "flash_min_notice_hours",
+    "flash_cancel_hours",
+    "flash_mentorship_requests",
 )
 # "coordinate/new/" is the create page, so no program may be called "new".
 RESERVED_SLUGS = frozenset({"new"})
