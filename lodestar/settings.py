@@ -167,6 +167,8 @@ if env.str("EMAIL_BACKEND", default=""):
 # finish well within it — hence the SMTP timeout below it; a lapsed hold is taken for a dead worker.
 EMAIL_LEASE_SECONDS = env.int("EMAIL_LEASE_SECONDS", default=300)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
+# Sent emails stay in the outbox this long (to trace a delivery), then the scheduler deletes them.
+EMAIL_KEEP_DAYS = env.int("EMAIL_KEEP_DAYS", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lodestar <lodestar@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

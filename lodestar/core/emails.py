@@ -199,6 +199,16 @@ def emails_retry_due(*, now: datetime | None = None, limit: int = RETRY_BATCH) -
     return len(pks)
 
 
+def emails_purge_sent(*, now: datetime | None = None) -> int:
+    """Delete sent emails older than EMAIL_KEEP_DAYS (a daily job): the outbox holds personal
+    data (names, the first lines of messages) only as long as it helps to trace a delivery.
+    Emails given up are kept for an admin to look at. How many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EMAIL_KEEP_DAYS)
+    deleted, _by_model = OutgoingEmail.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
+
+
 @transaction.atomic
 def emails_resend(*, emails: list[OutgoingEmail]) -> int:
     """Try unsent emails again from scratch (an admin's action once the cause of their failure

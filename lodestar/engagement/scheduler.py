@@ -39,6 +39,7 @@ JOBS = (
     Job("nudges", HOUR, "lodestar.engagement.nudges.nudges_run"),
     Job("health_refresh", HOUR, "lodestar.engagement.health.health_refresh"),
     Job("email_retries", MINUTE, "lodestar.core.emails.emails_retry_due"),
+    Job("email_purge", DAY, "lodestar.core.emails.emails_purge_sent"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -23,6 +23,7 @@ from lodestar.core.emails import (
     MAX_ATTEMPTS,
     deliver_email,
     email_deliver,
+    emails_purge_sent,
     emails_retry_due,
     send_email,
     send_templated_email,
@@ -353,3 +354,17 @@ def test_eight_workers_delivering_the_same_email_at_once_send_it_once():
     assert sorted(outcomes) == ["sent"] + ["skipped"] * 7, outcomes
     assert len(mail.outbox) == 1
     assert refreshed(email).attempts == 1
+
+
+def test_sent_emails_are_deleted_after_the_keeping_period_and_failed_ones_stay(
+    clock, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_KEEP_DAYS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = welcome("old@example.com")
+    failed = welcome("failed@example.com")
+    OutgoingEmail.objects.filter(pk=failed.pk).update(attempts=MAX_ATTEMPTS)
+    assert emails_purge_sent(now=clock.now + timedelta(days=29)) == 0
+    assert emails_purge_sent(now=clock.now + timedelta(days=31)) == 1
+    assert not OutgoingEmail.objects.filter(pk=sent.pk).exists()
+    assert OutgoingEmail.objects.filter(pk=failed.pk).exists()

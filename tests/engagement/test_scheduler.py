@@ -22,6 +22,7 @@ ALL = [
     "nudges",
     "health_refresh",
     "email_retries",
+    "email_purge",
 ]
 calls: list[str] = []
 
