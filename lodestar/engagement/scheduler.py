@@ -39,6 +39,8 @@ JOBS = (
     Job("nudges", HOUR, "lodestar.engagement.nudges.nudges_run"),
     Job("health_refresh", HOUR, "lodestar.engagement.health.health_refresh"),
     Job("email_retries", MINUTE, "lodestar.core.emails.emails_retry_due"),
+    Job("flash_slots", DAY, "lodestar.flash.slots.slots_extend_due"),
+    Job("flash_feedback", HOUR, "lodestar.flash.services.feedback_invitations_due"),
     Job("email_purge", DAY, "lodestar.core.emails.emails_purge_sent"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}

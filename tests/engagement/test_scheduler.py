@@ -22,6 +22,8 @@ ALL = [
     "nudges",
     "health_refresh",
     "email_retries",
+    "flash_slots",
+    "flash_feedback",
     "email_purge",
 ]
 calls: list[str] = []
@@ -62,6 +64,7 @@ def test_each_job_runs_again_only_after_its_interval():
         "nudges",
         "health_refresh",
         "email_retries",
+        "flash_feedback",
     ]
     assert scheduler_tick(now=now + timedelta(days=1)) == ALL
 
