@@ -1,5 +1,6 @@
 """The goals' pages, for a mentorship's members only: the list with the forms to set or suggest
-a goal, and one goal with its progress, milestones and comments.
+a goal (and, for a circle's mentors, to set one the whole circle shares), and one goal with its
+progress, milestones and comments.
 
 Every write is a POST to its own address that calls one service in goals.py. A refusal that is
 not about a field (the mentorship has ended, it is not your goal, a move the goal cannot make)
@@ -22,6 +23,7 @@ from .forms import CommentForm, GoalForm, MilestoneForm, ProgressForm, SuggestGo
 from .goal_states import GoalStatus
 from .models import Goal, Mentorship, Milestone
 from .policy import get_member_workspace, is_read_only
+from .seats import is_group_program
 
 
 def _goal(mentorship: Mentorship, goal_pk: int) -> Goal:
@@ -51,6 +53,7 @@ def _goals_page(
     *,
     create_form: GoalForm | None = None,
     suggest_form: SuggestGoalForm | None = None,
+    shared_form: GoalForm | None = None,
 ) -> HttpResponse:
     user = request.user
     writable = not is_read_only(mentorship)
@@ -58,6 +61,9 @@ def _goals_page(
     owners = services.goal_owners(mentorship)
     targets = services.suggestion_targets(mentorship, user) if writable else []
     can_create = writable and services.can_own_goals(mentorship, user)
+    can_share = writable and services.can_share_goals(mentorship, user)
+    accepted = [g for g in all_goals if g.accepted]
+    current = {owner.user_id for owner in owners}
     return render(
         request,
         "mentorships/goals.html",
@@ -67,14 +73,18 @@ def _goals_page(
             "members": selectors.mentors_first(mentorship.memberships.all()),
             "read_only": not writable,
             "groups": [
-                (owner, [g for g in all_goals if g.accepted and g.owner_id == owner.user_id])
-                for owner in owners
+                (owner, [g for g in accepted if g.owner_id == owner.user_id]) for owner in owners
             ],
             "group_program": len(owners) > 1,
+            "shared": [g for g in accepted if g.is_shared],
+            "circle": is_group_program(mentorship.program),
+            # The goals of people who have left the circle: history, read-only.
+            "former": [g for g in accepted if not g.is_shared and g.owner_id not in current],
             "suggestions": [g for g in all_goals if g.is_suggestion],
             "declined": [g for g in all_goals if g.declined_at is not None],
             "create_form": create_form or (GoalForm() if can_create else None),
             "suggest_form": suggest_form or (SuggestGoalForm(targets=targets) if targets else None),
+            "shared_form": shared_form or (GoalForm(prefix="shared") if can_share else None),
         },
     )
 
@@ -97,6 +107,28 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your goal is set. Add milestones to break it down."))
             return redirect("goal_detail", pk=mentorship.pk, goal_pk=goal.pk)
     return _goals_page(request, mentorship, create_form=form)
+
+
+@login_required
+@require_POST
+def shared_goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_member_workspace(request.user, pk)
+    form = GoalForm(request.POST, prefix="shared")
+    if form.is_valid():
+        try:
+            goal = services.shared_goal_create(
+                mentorship=mentorship, by=request.user, **form.goal_fields()
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return _refused(request, error, "goals", mentorship.pk)
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The circle’s goal is set. Add milestones everyone can tick.")
+            )
+            return redirect("goal_detail", pk=mentorship.pk, goal_pk=goal.pk)
+    return _goals_page(request, mentorship, shared_form=form)
 
 
 @login_required
@@ -141,7 +173,7 @@ def _goal_context(request: HttpRequest, mentorship: Mentorship, goal: Goal) -> d
     user = request.user
     writable = not is_read_only(mentorship)
     selectors.with_owners([goal], mentorship)
-    manages = writable and goal.accepted and goal.owner_id == user.pk
+    manages = writable and goal.accepted and services.may_manage(mentorship, user, goal)
     return {
         "mentorship": mentorship,
         "program": mentorship.program,

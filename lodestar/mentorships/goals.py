@@ -9,6 +9,18 @@
   The other mentees of a group circle read each other's goals but do not tick them.
 - Every member comments.
 
+Shared goals (group programs only): besides each mentee's own goals, a circle may have goals
+that belong to nobody in particular (owner None) — what the circle works on together.
+
+- The circle's mentors set them; they never wait for an answer (there is nobody to give it).
+- The mentors stand in for an owner: they edit a shared goal, move its status and progress,
+  add and remove its milestones. Achieving one is the circle's call, and the mentors make it.
+- Every member ticks a shared goal's milestones: the progress is everyone's work, and ticking
+  what was done is the small, everyday part of it.
+- Every member comments, and everyone in the circle hears of comments and achievements.
+
+One-to-one and peer mentorships have no shared goals: a goal there is always someone's.
+
 Achieving a goal sets its progress to 100 and tells the other members, who celebrate it in the
 workspace. Nobody writes once the mentorship has ended (policy.require_writable_member).
 """
@@ -28,6 +40,7 @@ from lodestar.programs.models import Role
 from .goal_states import GOAL_STATES, GoalStatus
 from .models import Goal, GoalComment, Membership, Mentorship, Milestone
 from .policy import require_writable_member
+from .seats import is_group_program
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -64,7 +77,26 @@ def suggestion_targets(mentorship: Mentorship, user: User) -> list[Membership]:
 
 def may_tick(mentorship: Mentorship, user: User, goal: Goal) -> bool:
     member = membership_of(mentorship, user)
-    return member is not None and (goal.owner_id == user.pk or member.role in TICKER_ROLES)
+    if member is None:
+        return False
+    return goal.is_shared or goal.owner_id == user.pk or member.role in TICKER_ROLES
+
+
+def may_manage(mentorship: Mentorship, user: User, goal: Goal) -> bool:
+    """Whether the person edits the goal and moves it along: its owner; for a shared goal, the
+    circle's mentors."""
+    if goal.is_shared:
+        member = membership_of(mentorship, user)
+        return member is not None and member.role == Role.MENTOR
+    return goal.owner_id == user.pk
+
+
+def can_share_goals(mentorship: Mentorship, user: User) -> bool:
+    """Whether the person sets goals for the whole circle: a mentor of a group program's circle."""
+    member = membership_of(mentorship, user)
+    return (
+        member is not None and member.role == Role.MENTOR and is_group_program(mentorship.program)
+    )
 
 
 # Internals -----------------------------------------------------------------------------------
@@ -91,6 +123,15 @@ def _require_owner(goal: Goal, by: User) -> None:
     if goal.owner_id != by.pk:
         raise ValidationError(
             _("Only the person whose goal it is can change it."), code="not_owner"
+        )
+
+
+def _require_manager(mentorship: Mentorship, goal: Goal, by: User) -> None:
+    if not goal.is_shared:
+        _require_owner(goal, by)
+    elif not may_manage(mentorship, by, goal):
+        raise ValidationError(
+            _("Only the circle’s mentors change a goal the circle shares."), code="not_owner"
         )
 
 
@@ -150,7 +191,10 @@ def _members(mentorship: Mentorship) -> list[User]:
 
 
 def _goal_people(mentorship: Mentorship, goal: Goal) -> list[User]:
-    """Who follows a goal: its owner, the mentors (or peers), and whoever suggested it."""
+    """Who follows a goal: its owner, the mentors (or peers), and whoever suggested it; the
+    whole circle for a shared goal."""
+    if goal.is_shared:
+        return _members(mentorship)
     return [
         m.user
         for m in mentorship.memberships.all()
@@ -179,6 +223,28 @@ def goal_create(
         )
     fields = _goal_fields(title, description, measure, target_date)
     return Goal.objects.create(mentorship=current, owner=by, accepted=True, **fields)
+
+
+@transaction.atomic
+def shared_goal_create(
+    *,
+    mentorship: Mentorship,
+    by: User,
+    title: str,
+    description: str = "",
+    measure: str = "",
+    target_date: date | None = None,
+) -> Goal:
+    """A mentor of a circle sets a goal the whole circle shares. (Nobody is notified: no
+    notice kind says "a goal for your circle" yet; the workspace shows it.)"""
+    current = _locked(mentorship, by)
+    if not can_share_goals(current, by):
+        raise ValidationError(
+            _("Only the mentors of a group program’s circle set goals for the whole circle."),
+            code="not_allowed",
+        )
+    fields = _goal_fields(title, description, measure, target_date)
+    return Goal.objects.create(mentorship=current, owner=None, accepted=True, **fields)
 
 
 @transaction.atomic
@@ -242,8 +308,8 @@ def goal_edit(
     measure: str = "",
     target_date: date | None = None,
 ) -> Goal:
-    _mentorship, goal = _locked_goal(goal, by)
-    _require_owner(goal, by)
+    mentorship, goal = _locked_goal(goal, by)
+    _require_manager(mentorship, goal, by)
     _require_accepted(goal)
     fields = _goal_fields(title, description, measure, target_date, old_target=goal.target_date)
     for name, value in fields.items():
@@ -254,11 +320,11 @@ def goal_edit(
 
 @transaction.atomic
 def goal_update_progress(*, goal: Goal, by: User, status: str, progress: int) -> Goal:
-    """The owner moves a goal along. Progress above 0 starts a goal that has not started;
-    achieving sets progress to 100 and tells the other members; reopening an achieved goal
-    forgets when it was achieved."""
+    """The owner (a circle's mentor, for a shared goal) moves a goal along. Progress above 0
+    starts a goal that has not started; achieving sets progress to 100 and tells the other
+    members; reopening an achieved goal forgets when it was achieved."""
     mentorship, goal = _locked_goal(goal, by)
-    _require_owner(goal, by)
+    _require_manager(mentorship, goal, by)
     _require_accepted(goal)
     if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
         raise ValidationError({"progress": _("Progress is a percentage from 0 to 100.")})
@@ -287,8 +353,8 @@ def goal_update_progress(*, goal: Goal, by: User, status: str, progress: int) ->
 
 @transaction.atomic
 def milestone_add(*, goal: Goal, by: User, title: str, due_date: date | None = None) -> Milestone:
-    _mentorship, goal = _locked_goal(goal, by)
-    _require_owner(goal, by)
+    mentorship, goal = _locked_goal(goal, by)
+    _require_manager(mentorship, goal, by)
     _require_accepted(goal)
     return Milestone.objects.create(
         goal=goal,
@@ -322,8 +388,8 @@ def milestone_set_done(*, milestone: Milestone, by: User, done: bool) -> Milesto
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by: User) -> None:
-    _mentorship, goal, milestone = _locked_milestone(milestone, by)
-    _require_owner(goal, by)
+    mentorship, goal, milestone = _locked_milestone(milestone, by)
+    _require_manager(mentorship, goal, by)
     milestone.delete()
 
 

@@ -119,6 +119,51 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
+class FormerMember(models.Model):
+    """Someone who left a circle before it ended: removed or moved by a coordinator.
+
+    Their Membership row is deleted when they leave, and this row keeps the history. Deleting
+    rather than marking the membership (a `left_at`) is deliberate: every page, feed, digest and
+    unread count decides who belongs to a mentorship by its memberships, so a former member loses
+    the workspace, the conversation and the calendar everywhere at once, with no query left to
+    forget a filter. What they wrote (messages, comments, notes) stays with the circle.
+    """
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="former_members"
+    )
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+    reason = models.TextField(_("why they left"), blank=True)
+    moved_to = models.ForeignKey(
+        Mentorship,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved to"),
+    )
+
+    class Meta:
+        ordering = ["mentorship", "left_at", "id"]
+        verbose_name = _("former member")
+        verbose_name_plural = _("former members")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.left_at:%Y-%m-%d})"
+
+
 # The agreement -------------------------------------------------------------------------------
 
 
@@ -198,18 +243,23 @@ class GoalQuerySet(models.QuerySet):
 
 
 class Goal(models.Model):
-    """A goal of one mentee (or peer) in a mentorship, written the SMART way.
+    """A goal of one mentee (or peer) in a mentorship, written the SMART way; or, in a group
+    program's circle, a goal the whole circle shares (no owner).
 
     A goal the mentee writes is theirs at once. A goal another member suggests waits
-    (accepted=False) until its owner accepts it, or declines it (declined_at).
+    (accepted=False) until its owner accepts it, or declines it (declined_at). A shared goal is
+    set by a mentor of the circle and never waits.
     """
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("whose goal"),
+        help_text=_("Empty for a goal the whole circle shares."),
     )
     title = models.CharField(_("goal"), max_length=200)
     description = models.TextField(_("why it matters and how"), blank=True)
@@ -245,7 +295,12 @@ class Goal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="goal_progress_at_most_100"
-            )
+            ),
+            # Only a person answers a suggestion: a shared goal is never one.
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False) | models.Q(accepted=True),
+                name="shared_goal_is_accepted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,6 +309,10 @@ class Goal(models.Model):
     @property
     def is_suggestion(self) -> bool:
         return not self.accepted and self.declined_at is None
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
 
 
 class Milestone(models.Model):

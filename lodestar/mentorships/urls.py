@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agreement_views, goal_views, views
+from . import agreement_views, circle_views, goal_views, views
 
 GOAL = "mentorships/<int:pk>/goals/<int:goal_pk>/"
 
@@ -62,5 +62,33 @@ urlpatterns = [
         "coordinate/<slug:slug>/agreement/",
         agreement_views.agreement_template,
         name="agreement_template",
+    ),
+    # Shared goals and circles (group programs)
+    path(
+        "mentorships/<int:pk>/goals/shared/new/",
+        goal_views.shared_goal_create,
+        name="shared_goal_create",
+    ),
+    path("coordinate/<slug:slug>/circles/", circle_views.circles, name="program_circles"),
+    path("coordinate/<slug:slug>/circles/new/", circle_views.circle_new, name="circle_create"),
+    path(
+        "coordinate/<slug:slug>/circles/<int:pk>/",
+        circle_views.circle_detail,
+        name="circle_detail",
+    ),
+    path(
+        "coordinate/<slug:slug>/circles/<int:pk>/add/",
+        circle_views.circle_add,
+        name="circle_add_member",
+    ),
+    path(
+        "coordinate/<slug:slug>/circles/<int:pk>/remove/",
+        circle_views.circle_remove,
+        name="circle_remove_member",
+    ),
+    path(
+        "coordinate/<slug:slug>/circles/<int:pk>/move/",
+        circle_views.circle_move,
+        name="circle_move_member",
     ),
 ]
