@@ -45,6 +45,10 @@ NOTICES = {
     "meeting_rescheduled": _("%(person)s proposes another time for your meeting: %(when)s."),
     "meeting_cancelled": _("%(person)s cancelled your meeting on %(when)s."),
     "action_item_assigned": _("%(person)s gave you an action item: “%(title)s”."),
+    # Circles (issue 9): params other (the circle's other members), program, person, title.
+    "circle_joined": _("A coordinator of %(program)s added you to a circle with %(other)s."),
+    "circle_left": _("A coordinator of %(program)s took you out of the circle with %(other)s."),
+    "goal_shared": _("%(person)s set a goal for your circle: “%(title)s”."),
     "concern_reported": _("%(person)s reported a concern about a mentorship in %(program)s."),
     # Growth and support (issue 5): params person, other, program, title.
     "resource_recommended": _("%(person)s recommends a resource to you: “%(title)s”."),
@@ -122,6 +126,9 @@ CATEGORIES = {
             "meeting_rescheduled",
             "meeting_cancelled",
             "action_item_assigned",
+            "circle_joined",
+            "circle_left",
+            "goal_shared",
         ],
     },
     "growth": {

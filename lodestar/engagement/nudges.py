@@ -141,6 +141,12 @@ def _members(mentorship: Mentorship) -> list[User]:
     return [m.user for m in mentorship.memberships.all() if m.user.is_active]
 
 
+def _circle_mentors(mentorship: Mentorship) -> list[User]:
+    return [
+        u for m in mentorship.memberships.all() if m.role == "mentor" and (u := m.user).is_active
+    ]
+
+
 def _pair(mentorship: Mentorship) -> tuple[str, str]:
     """(mentees, mentors) by name, for a coordinator's alert."""
     members = list(mentorship.memberships.all())
@@ -238,8 +244,9 @@ def _goal_overdue(today: date) -> Iterable[Cause]:
             mentorship__status=MentorshipStatus.ACTIVE,
             accepted=True,
             target_date__lt=today,
-            owner__is_active=True,
         )
+        # A mentee's own goal reminds its owner; a circle's shared goal, the circle's mentors.
+        .filter(Q(owner__is_active=True) | Q(owner__isnull=True))
         .exclude(status__in=[GoalStatus.ACHIEVED, GoalStatus.DROPPED])
         .select_related("owner", "mentorship__program")
         .prefetch_related("mentorship__memberships__user")
@@ -253,7 +260,7 @@ def _goal_overdue(today: date) -> Iterable[Cause]:
             GOAL_OVERDUE,
             goal.mentorship.program,
             goal.mentorship_id,
-            [goal.owner],
+            [goal.owner] if goal.owner else _circle_mentors(goal.mentorship),
             goal_url(goal),
             {"title": goal.title},
             _pair(goal.mentorship),

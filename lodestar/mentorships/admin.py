@@ -13,6 +13,7 @@ from lodestar.programs.admin import StatusTransitionForm
 from .models import (
     AgreementSignature,
     AgreementVersion,
+    FormerMember,
     Goal,
     GoalComment,
     Membership,
@@ -132,3 +133,21 @@ class GoalAdmin(admin.ModelAdmin):
     @admin.display(description=_("program"))
     def program(self, obj: Goal) -> str:
         return obj.mentorship.program.name
+
+
+@admin.register(FormerMember)
+class FormerMemberAdmin(admin.ModelAdmin):
+    """The history of who left a circle: a record, read-only."""
+
+    list_display = ["user", "mentorship", "role", "left_at", "removed_by", "moved_to"]
+    list_filter = ["role"]
+    list_select_related = ["user", "mentorship", "removed_by", "moved_to"]
+    search_fields = ["user__name", "user__email", "reason"]
+    raw_id_fields = ["mentorship", "enrolment", "user", "removed_by", "moved_to"]
+    date_hierarchy = "left_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

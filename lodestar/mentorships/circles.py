@@ -147,7 +147,7 @@ def circle_remove_member(
     former = _remove(current, enrolment.pk, by, reason)
     notify(
         user=former.user,
-        kind="mentorship_ended",
+        kind="circle_left",
         url=reverse("my_mentorships"),
         other=_names(current, skip=former.user),
         program=current.program.name,
@@ -369,7 +369,7 @@ def _add(
     )
     _refresh(circle)
     _settle(circle)
-    _welcome(circle, [person.user])
+    _welcome(circle, [person.user], kind="circle_joined")
     return membership
 
 
@@ -458,12 +458,12 @@ def _names(circle: Mentorship, *, skip: User) -> str:
     return ", ".join(m.user.display_name for m in circle.memberships.all() if m.user_id != skip.pk)
 
 
-def _welcome(circle: Mentorship, users: list[User]) -> None:
+def _welcome(circle: Mentorship, users: list[User], kind: str = "mentorship_created") -> None:
     """Tell the people who just joined whom they are with."""
     for user in users:
         notify(
             user=user,
-            kind="mentorship_created",
+            kind=kind,
             url=mentorship_url(circle),
             other=_names(circle, skip=user),
             program=circle.program.name,

@@ -235,8 +235,7 @@ def shared_goal_create(
     measure: str = "",
     target_date: date | None = None,
 ) -> Goal:
-    """A mentor of a circle sets a goal the whole circle shares. (Nobody is notified: no
-    notice kind says "a goal for your circle" yet; the workspace shows it.)"""
+    """A mentor of a circle sets a goal the whole circle shares; the other members are told."""
     current = _locked(mentorship, by)
     if not can_share_goals(current, by):
         raise ValidationError(
@@ -244,7 +243,9 @@ def shared_goal_create(
             code="not_allowed",
         )
     fields = _goal_fields(title, description, measure, target_date)
-    return Goal.objects.create(mentorship=current, owner=None, accepted=True, **fields)
+    goal = Goal.objects.create(mentorship=current, owner=None, accepted=True, **fields)
+    _tell(_members(current), by, "goal_shared", goal, current)
+    return goal
 
 
 @transaction.atomic

@@ -284,3 +284,12 @@ def test_a_program_may_give_mentors_longer_to_answer_requests(program, mentor, m
     assert levels(mentor, "request_unanswered") == []
     nudges_run(now=at(5))
     assert levels(mentor, "request_unanswered") == [1]
+
+
+def test_a_shared_goal_past_its_date_reminds_the_circles_mentors(pair, mentor, mentee):
+    Goal.objects.create(
+        mentorship=pair, owner=None, title="Hold a workshop", target_date=START + timedelta(days=5)
+    )
+    nudges_run(now=at(6))
+    assert levels(mentor, "goal_overdue") == [1]
+    assert levels(mentee, "goal_overdue") == []

@@ -270,7 +270,7 @@ def test_a_mentee_added_to_a_circle_joins_at_once_and_is_told(group, coordinator
     assert (membership.role, membership.response) == ("mentee", "accepted")
     assert names(second) == ["Ben", "Eve", "Fay"]
     (notice,) = Notification.objects.all()
-    assert (notice.user.name, notice.kind) == ("Fay", "mentorship_created")
+    assert (notice.user.name, notice.kind) == ("Fay", "circle_joined")
     assert notice.params["other"] == "Ben, Eve"
 
 
@@ -391,7 +391,7 @@ def test_a_removed_member_loses_the_workspace_and_the_conversation_but_their_wor
     # Dan's seat is free: another circle may take him.
     circles.circle_add_member(circle=_second, enrolment=group.people["Dan"], by=coordinator)
     notices = Notification.objects.filter(user=dan).order_by("pk")
-    assert [n.kind for n in notices] == ["mentorship_ended", "mentorship_created"]
+    assert [n.kind for n in notices] == ["circle_left", "circle_joined"]
     assert notices[0].params["other"] == "Ada, Cleo"
 
 
@@ -526,7 +526,7 @@ def test_a_mentee_moves_from_one_circle_to_another(group, coordinator, two_circl
     assert [m.pk for m in inbox(dan)] == [second.pk]
     assert unread_count(dan) == 0
     (notice,) = Notification.objects.filter(user=dan)
-    assert (notice.kind, notice.params["other"]) == ("mentorship_created", "Ben, Eve")
+    assert (notice.kind, notice.params["other"]) == ("circle_joined", "Ben, Eve")
 
 
 def test_a_move_into_a_full_circle_changes_nothing(group, coordinator, two_circles):
@@ -731,6 +731,9 @@ def test_a_circles_mentor_sets_a_goal_the_whole_circle_shares(group, two_circles
         goals.shared_goal_create(mentorship=first, by=user(group, "Ben"), title="Not my circle")
     assert caught.value.code == "not_member"
     assert Goal.objects.count() == 1
+    told = Notification.objects.filter(kind="goal_shared")
+    assert sorted(n.user.name for n in told) == ["Cleo", "Dan"]
+    assert "Ada set a goal for your circle: “Run a community workshop”" in told[0].text
 
 
 def test_mentors_move_a_shared_goal_and_every_member_ticks_its_milestones(
