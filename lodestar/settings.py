@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lodestar.growth",
     "lodestar.network",
     "lodestar.flash",
+    "lodestar.evaluations",
     "lodestar.demo",
 ]
 

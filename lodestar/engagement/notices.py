@@ -74,6 +74,20 @@ NOTICES = {
     "session_cancelled": _("%(person)s cancelled the session on %(when)s."),
     "session_feedback_due": _("How was your session with %(other)s? Tell us in a minute."),
     "session_follow_up": _("%(person)s would like a follow-up session with you."),
+    # Evaluation and closure (issue 6): params person, other, program, title, when.
+    "survey_due": _("%(program)s asks for a few minutes of your time: “%(title)s”."),
+    "survey_reminder": _("A reminder: “%(title)s” is waiting for your answers until %(when)s."),
+    "feedback_received": _("%(person)s shared feedback on your mentorship with you."),
+    "closure_started": _(
+        "%(person)s started closing your mentorship in %(program)s: please write your reflection."
+    ),
+    "closure_upcoming": _(
+        "%(program)s ends on %(when)s: your mentorship with %(other)s will close then."
+    ),
+    "closure_reminder": _("Your reflection on your mentorship with %(other)s is still to write."),
+    "mentorship_completed": _("Your mentorship with %(other)s in %(program)s is complete."),
+    "gratitude_received": _("%(person)s left you a note of thanks."),
+    "closure_reopened": _("A coordinator of %(program)s reopened your mentorship with %(other)s."),
     # Coordinator alerts (issue 5 item 7): params person (a member), other, program.
     "pair_at_risk": _("The mentorship of %(person)s and %(other)s in %(program)s may be at risk."),
 }
@@ -129,6 +143,12 @@ CATEGORIES = {
             "circle_joined",
             "circle_left",
             "goal_shared",
+            "closure_started",
+            "closure_upcoming",
+            "closure_reminder",
+            "mentorship_completed",
+            "gratitude_received",
+            "closure_reopened",
         ],
     },
     "growth": {
@@ -155,6 +175,11 @@ CATEGORIES = {
         "label": _("Kudos and celebrations"),
         "help": _("Kudos from your partner and milestones of your mentorship."),
         "kinds": ["kudos_received", "celebration"],
+    },
+    "evaluation": {
+        "label": _("Surveys and feedback"),
+        "help": _("Surveys from your program, their reminders, and feedback shared with you."),
+        "kinds": ["survey_due", "survey_reminder", "feedback_received"],
     },
     "flash": {
         "label": _("Office hours and sessions"),

@@ -349,3 +349,79 @@ class GoalComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.goal_id}"
+
+
+# Closure and transition (issue 6) ---------------------------------------------------------------
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_ACHIEVED = "goals_achieved", _("Goals achieved")
+    PROGRAM_ENDED = "program_ended", _("The program ended")
+    MISMATCH = "mismatch", _("Not a good match")
+    AVAILABILITY = "availability", _("No time or availability")
+    OTHER = "other", _("Another reason")
+
+
+class Outcome(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    ENDED_EARLY = "ended_early", _("Ended early")
+
+
+class Transition(models.TextChoices):
+    CONTINUE_INFORMALLY = "continue_informally", _("Keep in touch informally")
+    NEW_GOALS = "new_goals", _("New goals in a new cycle")
+    NEW_MENTOR = "new_mentor", _("Ask for a new mentor")
+    DONE = "done", _("Done for now")
+
+
+class Closure(models.Model):
+    """The end of a mentorship, while its members reflect (mentorship "closing"), and after.
+    Started by a member, a coordinator, or the program's end date (started_by empty). Reopened
+    by a coordinator who closed it by mistake: the same row, finished_at cleared."""
+
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="closure")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    reason = models.CharField(_("why it ends"), max_length=30, choices=ClosureReason.choices)
+    reason_note = models.TextField(_("more about the reason"), blank=True, max_length=2000)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id}: {self.get_outcome_display()}"
+
+
+class Reflection(models.Model):
+    """One member's look back: what they accomplished and learned, what they would do
+    differently (read by that member and the coordinators), a gratitude note that the other
+    members read, and what comes next."""
+
+    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="reflections")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    accomplishments = models.TextField(_("what you accomplished"), max_length=5000)
+    learned = models.TextField(_("what you learned"), blank=True, max_length=5000)
+    differently = models.TextField(_("what you would do differently"), blank=True, max_length=5000)
+    gratitude = models.TextField(_("a note of thanks"), blank=True, max_length=3000)
+    transition = models.CharField(_("what comes next"), max_length=30, choices=Transition.choices)
+    submitted_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["closure", "submitted_at", "id"]
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "user"], name="one_reflection_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.closure}"

@@ -88,7 +88,7 @@ def test_the_page_shows_labelled_checkboxes_per_category(client, mentee):
     NotificationPreference.objects.create(user=mentee, category="requests", email=False)
     client.force_login(mentee)
     content = client.get(reverse("notification_preferences")).content.decode()
-    assert content.count("<fieldset") == 8
+    assert content.count("<fieldset") == 9
     assert "<legend><strong>Mentorship requests</strong></legend>" in content
     assert '<label for="pref-requests-email">' in content
     assert 'name="requests-email">' in content  # not checked
