@@ -47,6 +47,29 @@ experienced leader, meeting monthly to work through real situations from their w
 being planned — the intake form is half written.\
 """
 
+FLASH_SLUG = "northstar-office-hours-2027"
+FLASH_NAME = "Northstar Office Hours"
+FLASH_DESCRIPTION = """\
+Short sessions with an experienced professional, one question at a time. Mentors open office \
+hours — every week or now and then, alone or for a small group — and you book a half hour to \
+talk through a CV, an interview next week, a tricky conversation with your manager or your \
+first steps in a new field. Up to three sessions a month; after a good one you can book a \
+follow-up, or ask the mentor for a longer mentorship.\
+"""
+# What mentees of the flash program ask before a session.
+FLASH_QUESTIONS = (
+    "I have a final-round interview next week for a data role. Could we rehearse the "
+    "behavioural questions?",
+    "Could you look at my CV? I am moving from retail into software and it still reads like a "
+    "shop manager's.",
+    "My manager wants me to present our results to the board. How do I keep it to ten minutes?",
+    "I was offered a team lead role. What should I ask before I say yes?",
+    "How do I ask for a raise when the company has just announced a hiring freeze?",
+    "I keep saying yes to everything. How do you decide what to turn down?",
+    "Which portfolio projects actually impress hiring managers in UX research?",
+    "I want to move into product management. Where do I start without a technical degree?",
+)
+
 
 @dataclass(frozen=True)
 class Login:

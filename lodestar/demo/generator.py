@@ -47,6 +47,7 @@ from lodestar.programs.services.programs import program_create, program_transiti
 from lodestar.programs.states import EnrolmentStatus, ProgramStatus
 
 from . import data
+from .flash import flash_sessions
 from .intake import CIRCLE_TOPICS, MENTEE_FORM, MENTOR_FORM, Ask, answer_value, is_answered
 from .people import EmailBook, Person, draw_name, draw_people
 from .workspace import demo_pair
@@ -75,7 +76,13 @@ def demo_people():
 
 @transaction.atomic
 def reset(
-    *, program_slugs: Iterable[str] = (data.PROGRAM_SLUG, data.DRAFT_SLUG, data.OPEN_SLUG)
+    *,
+    program_slugs: Iterable[str] = (
+        data.PROGRAM_SLUG,
+        data.DRAFT_SLUG,
+        data.OPEN_SLUG,
+        data.FLASH_SLUG,
+    ),
 ) -> int:
     """Delete the demo programs (and any program a demo person created) and every demo person.
 
@@ -113,7 +120,7 @@ def generate(
         raise ValidationError(
             "The database already has demo people. Reset the demo first (lodestar demo --reset)."
         )
-    extra_slugs = (data.DRAFT_SLUG, data.OPEN_SLUG) if draft_program else ()
+    extra_slugs = (data.DRAFT_SLUG, data.OPEN_SLUG, data.FLASH_SLUG) if draft_program else ()
     for slug in (program_slug, *extra_slugs):
         if Program.objects.filter(slug=slug).exists():
             raise ValidationError(
@@ -138,6 +145,7 @@ def generate(
         _draft_program(coordinator)
         _open_program(rng, people, users, coordinator)
         demo_pair(program, coordinator)
+        _flash_program(rng, people, users, coordinator)
     return DemoSummary(
         program_slug=program.slug,
         mentors=mentors,
@@ -322,6 +330,41 @@ def _open_program(
     mentees = [p for p in approved if p.role == Role.MENTEE][:30]
     _enrol(program, mentors + mentees, users, form, coordinator)
     _waiting_requests(rng, program, users, mentees)
+    return program
+
+
+def _flash_program(
+    rng: random.Random, people: list[Person], users: dict[str, User], coordinator: User
+) -> Program:
+    """A running flash program where mentors keep office hours and mentees book short
+    sessions (demo/flash.py), with the main program's intake form for the ranking."""
+    program = program_create(
+        creator=coordinator,
+        data={
+            "name": data.FLASH_NAME,
+            "slug": data.FLASH_SLUG,
+            "description": data.FLASH_DESCRIPTION,
+            "kind": Kind.FLASH,
+            "start_date": data.PROGRAM_DATES[0],
+            "end_date": data.PROGRAM_DATES[1],
+            "meeting_cadence": Cadence.AS_NEEDED,
+            "default_mentor_capacity": 2,
+            "matching_mode": MatchingMode.COORDINATOR,
+            "enrolment_mode": EnrolmentMode.OPEN,
+            "flash_bookings_per_month": 3,
+            "flash_min_notice_hours": 12,
+            "flash_cancel_hours": 4,
+            "flash_mentorship_requests": True,
+        },
+    )
+    for status in (ProgramStatus.ENROLLING, ProgramStatus.MATCHING, ProgramStatus.RUNNING):
+        program = program_transition(program=program, to_status=status, by=coordinator)
+    form = _intake_form(program, coordinator)
+    approved = [p for p in people if p.role and p.status == EnrolmentStatus.APPROVED]
+    mentors = [p for p in approved if p.role == Role.MENTOR][:8]
+    mentees = [p for p in approved if p.role == Role.MENTEE][:24]
+    _enrol(program, mentors + mentees, users, form, coordinator)
+    flash_sessions(program, {p.email: p for p in mentors + mentees}, rng)
     return program
 
 

@@ -331,3 +331,54 @@ def test_the_demo_pair_has_a_workspace_worth_opening(demo, client):
     assert "Messages (1 unread)" in client.get(reverse("dashboard")).content.decode()
     agreement = client.get(reverse("agreement", args=[pair.pk])).content.decode()
     assert "Video calls for our sessions" in agreement
+
+
+def test_the_flash_program_has_office_hours_and_the_demo_pair_has_met_there(demo, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from lodestar.core.models import OutgoingEmail
+    from lodestar.engagement.models import Notification
+    from lodestar.flash.models import Booking, OfficeHours
+
+    program = Program.objects.get(slug=data.FLASH_SLUG)
+    assert (program.name, program.kind, program.status) == (
+        "Northstar Office Hours",
+        "flash",
+        ProgramStatus.RUNNING,
+    )
+    assert program.takes_requests_after_sessions
+    priya = User.objects.get(email=data.MENTOR.email)
+    lucas = User.objects.get(email=data.MENTEE.email)
+    now = timezone.now()
+    hours = OfficeHours.objects.filter(program=program, mentor__user=priya)
+    assert {(h.repeat, h.withdrawn_at) for h in hours} == {("weekly", None)}
+    assert hours.count() == 2
+    assert all(h.slots.filter(start__gt=now).exists() for h in hours)
+    mine = Booking.objects.filter(mentee__user=lucas).select_related("slot")
+    [held] = [b for b in mine if b.status == "held"]
+    [coming] = [b for b in mine if b.status == "booked"]
+    assert held.slot.end < now < coming.slot.start and coming.follow_up_of == held
+    assert set(held.feedback.values_list("author", flat=True)) == {priya.pk, lucas.pk}
+    others = Booking.objects.filter(slot__office_hours__program=program).exclude(mentee__user=lucas)
+    assert {"held", "no_show", "cancelled", "booked"} <= set(
+        others.values_list("status", flat=True)
+    )
+    # Loading the demo tells nobody anything.
+    assert not OutgoingEmail.objects.exists()
+    assert not Notification.objects.filter(kind__startswith="session_").exists()
+
+    client.force_login(lucas)
+    browse = client.get(reverse("flash_browse", args=[program.slug])).content.decode()
+    assert "Priya Raman" in browse
+    assert client.get(reverse("flash_booking", args=[held.pk])).status_code == 200
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert reverse("flash_booking", args=[coming.pk]) in dashboard
+    assert "with Priya Raman (your mentor)" in dashboard
+    client.force_login(priya)
+    office = client.get(reverse("flash_office_hours", args=[program.slug])).content.decode()
+    assert "Every Tuesday at noon (America/New_York)" in office
+    assert "Lucas Ferreira" in office
+    client.force_login(User.objects.get(email=data.COORDINATOR.email))
+    figures = client.get(reverse("flash_program_sessions", args=[program.slug]))
+    assert figures.status_code == 200 and "No booking yet." not in figures.content.decode()
