@@ -57,6 +57,7 @@ bench-matching: venv
 bench-pages: venv
 	$(BIN)/python -m bench.platform.review_page
 	$(BIN)/python -m bench.platform.recommendations_page
+	$(BIN)/python -m bench.platform.dashboard
 
 bench: venv bench-matching bench-pages
 

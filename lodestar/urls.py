@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("lodestar.growth.urls")),
     path("", include("lodestar.network.urls")),
     path("", include("lodestar.flash.urls")),
+    path("", include("lodestar.evaluations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

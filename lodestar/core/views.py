@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from lodestar.evaluations.selectors import dashboard_surveys
 from lodestar.flash.views import dashboard_sessions
 from lodestar.matches.models import MentorshipRequest
 from lodestar.mentorships.selectors import dashboard_mentorships
@@ -23,6 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_for(request.user)
     context.update(dashboard_mentorships(request.user, context["coordinated"]))
     context.update(dashboard_sessions(request.user, context["enrolments"]))
+    context.update(dashboard_surveys(request.user))
     context["requests_waiting"] = (
         MentorshipRequest.objects.open()
         .filter(mentor__user=request.user, expires_at__gt=timezone.now())

@@ -42,6 +42,12 @@ JOBS = (
     Job("flash_slots", DAY, "lodestar.flash.slots.slots_extend_due"),
     Job("flash_feedback", HOUR, "lodestar.flash.services.feedback_invitations_due"),
     Job("email_purge", DAY, "lodestar.core.emails.emails_purge_sent"),
+    Job("closure_start", HOUR, "lodestar.mentorships.closure.closure_start_due"),
+    Job("closure_reminders", HOUR, "lodestar.mentorships.closure.closure_remind_due"),
+    Job("closure_finish", HOUR, "lodestar.mentorships.closure.closure_finish_due"),
+    Job("survey_sending", HOUR, "lodestar.evaluations.scheduling.surveys_assign_due"),
+    Job("survey_reminders", HOUR, "lodestar.evaluations.scheduling.surveys_remind_due"),
+    Job("survey_expiry", HOUR, "lodestar.evaluations.scheduling.surveys_expire_due"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

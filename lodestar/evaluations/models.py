@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lodestar.mentorships.goal_states import GoalStatus
+
 
 class SurveyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -89,6 +91,9 @@ class Survey(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Meeting pulses are sent for meetings from this moment on, not for earlier ones.
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["program", "created_at", "id"]
@@ -148,6 +153,8 @@ class SurveyAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=10)
     key = models.CharField(_("occasion"), max_length=120, unique=True)
+    # What the survey is about in time: the day counted from, the meeting held, the closure.
+    occasion_at = models.DateTimeField(_("occasion date"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     due_at = models.DateTimeField(_("due"))
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
@@ -300,3 +307,16 @@ class ProgressReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal_id}: {self.status_before} → {self.status_after}"
+
+    @property
+    def status_before_label(self) -> str:
+        return dict(GoalStatus.choices).get(self.status_before, self.status_before)
+
+    @property
+    def status_after_label(self) -> str:
+        return dict(GoalStatus.choices).get(self.status_after, self.status_after)
+
+    @property
+    def changed(self) -> bool:
+        before = (self.status_before, self.progress_before)
+        return before != (self.status_after, self.progress_after)

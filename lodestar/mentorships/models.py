@@ -374,10 +374,18 @@ class Transition(models.TextChoices):
     DONE = "done", _("Done for now")
 
 
+class ClosureQuerySet(models.QuerySet):
+    def open(self):
+        """Closures still waiting for reflections: their mentorship is "closing". (A reopened
+        closure is not open: its mentorship is active again.)"""
+        return self.filter(mentorship__status=MentorshipStatus.CLOSING)
+
+
 class Closure(models.Model):
     """The end of a mentorship, while its members reflect (mentorship "closing"), and after.
     Started by a member, a coordinator, or the program's end date (started_by empty). Reopened
-    by a coordinator who closed it by mistake: the same row, finished_at cleared."""
+    by a coordinator who closed it by mistake: the same row, finished_at cleared, reopened_at
+    set, and the mentorship active again; a later closure starts this row over (closure.py)."""
 
     mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="closure")
     started_by = models.ForeignKey(
@@ -392,6 +400,14 @@ class Closure(models.Model):
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    reminded_at = models.DateTimeField(
+        _("reminder sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the members who had not reflected yet were reminded (once)."),
+    )
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closure")
@@ -425,3 +441,28 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.closure}"
+
+
+class ClosureNotice(models.Model):
+    """The notice that a mentorship will close at its program's end date, sent once for that
+    date: the row is the claim, so two schedulers never send it twice. A program whose end date
+    moves gets a notice for the new date."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="closure_notices"
+    )
+    end_date = models.DateField(_("announced end date"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        ordering = ["mentorship", "end_date"]
+        verbose_name = _("closure notice")
+        verbose_name_plural = _("closure notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "end_date"], name="one_closure_notice_per_end_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship_id}: {self.end_date:%Y-%m-%d}"

@@ -3,9 +3,10 @@
 from django.http import Http404
 
 from lodestar.programs.models import Program
+from lodestar.programs.policy import is_coordinator
 
 from .models import Mentorship
-from .states import HOLDS_A_SEAT
+from .states import HOLDS_A_SEAT, MentorshipStatus
 
 
 def visible_mentorships(user):
@@ -79,3 +80,56 @@ def require_writable_member(user, mentorship: Mentorship) -> None:
             _("This mentorship has ended: its workspace is kept as history and is read-only."),
             code="read_only",
         )
+
+
+# Closure -------------------------------------------------------------------------------------
+#
+# The closure page is for the members and the program's coordinators, like the workspace. What
+# each reads of it:
+# - a reflection's accomplishments, learning, what they would do differently and what comes
+#   next: its author and the coordinators (who plan the next cycle from them);
+# - a note of thanks: its author, the other members (it is written for them) and the
+#   coordinators;
+# - why the mentorship ends: everyone on the page sees the reason chosen from the list (it
+#   decides the outcome); the note that explains it, only the coordinators and whoever wrote it.
+
+
+def is_program_coordinator(user, mentorship: Mentorship, coordinates: bool | None = None) -> bool:
+    """`coordinates`, when the caller already knows it, saves the query."""
+    return is_coordinator(user, mentorship.program) if coordinates is None else coordinates
+
+
+def can_start_closure(user, mentorship: Mentorship, coordinates: bool | None = None) -> bool:
+    return is_member(user, mentorship) or is_program_coordinator(user, mentorship, coordinates)
+
+
+def can_read_reflection(
+    user, mentorship: Mentorship, reflection, coordinates: bool | None = None
+) -> bool:
+    return reflection.user_id == user.pk or is_program_coordinator(user, mentorship, coordinates)
+
+
+def can_read_gratitude(
+    user, mentorship: Mentorship, reflection, coordinates: bool | None = None
+) -> bool:
+    return is_member(user, mentorship) or is_program_coordinator(user, mentorship, coordinates)
+
+
+def can_read_reason_note(
+    user, mentorship: Mentorship, closure, coordinates: bool | None = None
+) -> bool:
+    return closure.started_by_id == user.pk or is_program_coordinator(user, mentorship, coordinates)
+
+
+def can_reopen_closure(user, mentorship: Mentorship, coordinates: bool | None = None) -> bool:
+    return is_program_coordinator(user, mentorship, coordinates)
+
+
+def get_certificate_for(user, pk: int):
+    """(mentorship, the person's membership) for a member of a completed mentorship; 404 for
+    everyone else, coordinators included, and for a mentorship that did not complete."""
+    mentorship = get_mentorship_for(user, pk)
+    membership = next((m for m in mentorship.memberships.all() if m.user_id == user.pk), None)
+    if membership is None or mentorship.status != MentorshipStatus.COMPLETED:
+        raise Http404
+    return mentorship, membership

@@ -21,7 +21,8 @@ from lodestar.programs.policy import is_coordinator
 from lodestar.programs.states import EnrolmentStatus
 
 from . import seats
-from .models import Membership, Mentorship, Origin
+from .closure import closure_record_end
+from .models import ClosureReason, Membership, Mentorship, Origin
 from .signals import mentorship_finished
 from .states import MENTORSHIP_STATES, MentorshipStatus, Response
 
@@ -330,8 +331,17 @@ def _may_manage(mentorship: Mentorship, user: User) -> bool:
 
 
 @transaction.atomic
-def mentorship_end_early(*, mentorship: Mentorship, by: User, reason: str) -> Mentorship:
-    """End a mentorship before its time (a member or a coordinator); its seats are freed."""
+def mentorship_end_early(
+    *,
+    mentorship: Mentorship,
+    by: User,
+    reason: str,
+    closure_reason: str = ClosureReason.OTHER,
+) -> Mentorship:
+    """End a mentorship before its time (a member or a coordinator), at once: its seats are
+    freed. Unlike a closure (closure.py) nobody is asked to reflect; a finished closure with the
+    outcome "ended early" is recorded all the same (closure_record_end), so that reports count
+    it with its reason."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say briefly why the mentorship is ending.")})
@@ -341,11 +351,13 @@ def mentorship_end_early(*, mentorship: Mentorship, by: User, reason: str) -> Me
     if not _may_manage(current, by):
         raise ValidationError(_("You are not part of this mentorship."), code="not_member")
     MENTORSHIP_STATES.check(current.status, MentorshipStatus.ENDED_EARLY)
+    was = current.status
     current.status = MentorshipStatus.ENDED_EARLY
     current.ended_at = timezone.now()
     current.ended_by = by
     current.end_reason = reason
     current.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    closure_record_end(mentorship=current, by=by, note=reason, was=was, reason=closure_reason)
     mentorship_finished.send(sender=Mentorship, mentorship=current)
     _tell_members(current, "mentorship_ended", skip=by)
     return current

@@ -48,8 +48,10 @@ MENTORSHIP_STATES = StateMachine(
             MentorshipStatus.COMPLETED,
             MentorshipStatus.ENDED_EARLY,
         },
-        MentorshipStatus.COMPLETED: set(),
-        MentorshipStatus.ENDED_EARLY: set(),
+        # Back to active only by closure_reopen: a coordinator's correction of a closure made
+        # by mistake, soon after (closure.REOPEN_WINDOW), seats permitting.
+        MentorshipStatus.COMPLETED: {MentorshipStatus.ACTIVE},
+        MentorshipStatus.ENDED_EARLY: {MentorshipStatus.ACTIVE},
         MentorshipStatus.DECLINED: set(),
     },
     dict(MentorshipStatus.choices),

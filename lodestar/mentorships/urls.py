@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agreement_views, circle_views, goal_views, views
+from . import agreement_views, circle_views, closure_views, goal_views, views
 
 GOAL = "mentorships/<int:pk>/goals/<int:goal_pk>/"
 
@@ -90,5 +90,38 @@ urlpatterns = [
         "coordinate/<slug:slug>/circles/<int:pk>/move/",
         circle_views.circle_move,
         name="circle_move_member",
+    ),
+]
+
+# Closure and transition (closure_views.py)
+urlpatterns += [
+    path("mentorships/<int:pk>/closure/", closure_views.closure, name="mentorship_closure"),
+    path(
+        "mentorships/<int:pk>/closure/start/",
+        closure_views.closure_start,
+        name="mentorship_closure_start",
+    ),
+    path(
+        "mentorships/<int:pk>/closure/reflection/",
+        closure_views.reflection_submit,
+        name="mentorship_reflection",
+    ),
+    path(
+        "mentorships/<int:pk>/closure/reopen/",
+        closure_views.closure_reopen,
+        name="mentorship_closure_reopen",
+    ),
+    path(
+        "mentorships/<int:pk>/certificate/",
+        closure_views.certificate,
+        name="mentorship_certificate",
+    ),
+    path(
+        "coordinate/<slug:slug>/closures/", closure_views.program_closures, name="program_closures"
+    ),
+    path(
+        "coordinate/<slug:slug>/closures/close/",
+        closure_views.program_closures_bulk,
+        name="program_closures_bulk",
     ),
 ]

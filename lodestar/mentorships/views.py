@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lodestar.engagement.workspace import panel as engagement_panel
+from lodestar.evaluations.workspace import panel as evaluations_panel
 from lodestar.growth.workspace import panel as growth_panel
 from lodestar.matches.services.rematch import mentorship_rematch
 from lodestar.matches.services.responses import proposal_accept, proposal_decline
@@ -30,6 +31,8 @@ from .policy import can_read_content, get_mentorship_for, get_workspace_for
 from .states import MENTORSHIP_STATES, MentorshipStatus, Response
 
 PAGE_SIZE = 50
+CLOSABLE = (MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED)
+CLOSURE_SHOWN = (MentorshipStatus.CLOSING, MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY)
 
 
 @login_required
@@ -81,6 +84,7 @@ def _detail(
         **growth_panel(mentorship, user, content=content),
         **network_panel(mentorship, user, content=content),
         **engagement_panel(mentorship, user, content=content),
+        **evaluations_panel(mentorship, user, content=content),
     }
     return render(
         request,
@@ -98,6 +102,9 @@ def _detail(
             "can_pause": may_manage and MENTORSHIP_STATES.can(status, MentorshipStatus.PAUSED),
             "can_resume": may_manage and status == MentorshipStatus.PAUSED,
             "can_end": can_end,
+            # Closing (closure_views.py) is the usual way to end; "end early" the abrupt one.
+            "can_close": may_manage and status in CLOSABLE,
+            "closure_link": status in CLOSURE_SHOWN,
             "decline_form": decline_form or DeclineForm(),
             "end_form": end_form or EndEarlyForm(),
             # Reasons are for coordinators, and for the person who gave them.

@@ -213,6 +213,17 @@ class Program(models.Model):
             "second reminder (1 to 60)."
         ),
     )
+    # Closure (mentorships/closure.py): how long before the end date each pair hears of it.
+    closure_notice_days = _days(
+        14,
+        1,
+        60,
+        _("days of notice before the end"),
+        _(
+            "Tell each pair this many days before the end date that their mentorship will "
+            "close then (1 to 60)."
+        ),
+    )
     # Flash programs: the booking rules of office hours (flash/services.py).
     flash_bookings_per_month = _days(
         2,

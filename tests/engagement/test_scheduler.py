@@ -25,6 +25,12 @@ ALL = [
     "flash_slots",
     "flash_feedback",
     "email_purge",
+    "closure_start",
+    "closure_reminders",
+    "closure_finish",
+    "survey_sending",
+    "survey_reminders",
+    "survey_expiry",
 ]
 calls: list[str] = []
 
@@ -65,6 +71,12 @@ def test_each_job_runs_again_only_after_its_interval():
         "health_refresh",
         "email_retries",
         "flash_feedback",
+        "closure_start",
+        "closure_reminders",
+        "closure_finish",
+        "survey_sending",
+        "survey_reminders",
+        "survey_expiry",
     ]
     assert scheduler_tick(now=now + timedelta(days=1)) == ALL
 

@@ -44,6 +44,7 @@ def test_a_member_ends_a_mismatch_and_the_mentee_is_back_in_the_pool(
     active.refresh_from_db()
     assert active.status == "ended_early"
     assert active.end_reason == "Our goals are too different."
+    assert (active.closure.reason, active.closure.outcome) == ("mismatch", "ended_early")
     exclusion = Exclusion.objects.get()
     assert (exclusion.mentee, exclusion.mentor, exclusion.source) == (
         mentee_enrolment,

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from lodestar.accounts.models import User
 from lodestar.engagement.services import notify
-from lodestar.mentorships.models import Mentorship
+from lodestar.mentorships.models import ClosureReason, Mentorship
 from lodestar.mentorships.services import mentorship_end_early, mentorship_url
 
 from ..models import ExclusionSource
@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 def mentorship_rematch(*, mentorship: Mentorship, by: User, reason: str) -> Mentorship:
     """End the mentorship early (members are told), never match its pair(s) again, and tell the
     program's coordinators (except the one who did it) so they can find a new match."""
-    ended = mentorship_end_early(mentorship=mentorship, by=by, reason=reason)
+    ended = mentorship_end_early(
+        mentorship=mentorship, by=by, reason=reason, closure_reason=ClosureReason.MISMATCH
+    )
     exclude_pairs(ended, source=ExclusionSource.REMATCH, by=by)
     members = ", ".join(
         m.user.display_name

@@ -32,6 +32,7 @@ KEEP_WHEN_BLANK = (
     "nudge_agreement_days",
     "nudge_escalate_days",
     "nudge_flag_days",
+    "closure_notice_days",
     "flash_bookings_per_month",
     "flash_min_notice_hours",
     "flash_cancel_hours",
@@ -111,6 +112,7 @@ class ProgramForm(forms.Form):
     nudge_agreement_days = _days_field("nudge_agreement_days")
     nudge_escalate_days = _days_field("nudge_escalate_days")
     nudge_flag_days = _days_field("nudge_flag_days")
+    closure_notice_days = _days_field("closure_notice_days")
     flash_bookings_per_month = _days_field("flash_bookings_per_month")
     flash_min_notice_hours = _days_field("flash_min_notice_hours")
     flash_cancel_hours = _days_field("flash_cancel_hours")

@@ -36,6 +36,7 @@ EDITABLE_FIELDS = (
     "nudge_agreement_days",
     "nudge_escalate_days",
     "nudge_flag_days",
+    "closure_notice_days",
     "flash_bookings_per_month",
     "flash_min_notice_hours",
     "flash_cancel_hours",
