@@ -44,13 +44,10 @@ Definitions
 - Fairness: the latest published run's mean, median, lowest and 10th-percentile score, and its
   mentees grouped by department (match rate, mean and lowest score).
 
-Survey results and NPS
-----------------------
-SURVEYS-AND-NPS: not computed here yet. The survey figures (results per question, NPS) come
-from lodestar/evaluations' surveys and are wired in by the lead: a function here of the same
-(programs, filters) shape, a field on `Figures`, its tables in exports.dashboard_tables (and a
-line in exports.KEY_FIGURES), and a section of evaluations/dashboard.html; each place is marked
-with the same tag.
+- Surveys: per survey that went out, people asked and answers (by the date asked), and the
+  Net Promoter Score of its 0–10 questions (by the date answered); anonymous surveys whole and
+  only from their smallest group up (see `surveys`). Each question's results are on the
+  survey's own results page, which applies the same rule (results.py).
 """
 
 from __future__ import annotations
@@ -81,6 +78,16 @@ from django.utils import timezone
 
 from lodestar.engagement.health import LOW_MOOD, program_health
 from lodestar.engagement.models import CheckIn, HealthStatus
+from lodestar.evaluations.models import (
+    Anonymity,
+    AssignmentStatus,
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyAssignment,
+    SurveyStatus,
+)
+from lodestar.evaluations.results import large_enough
 from lodestar.matches.models import MatchRun, Proposal
 from lodestar.matches.states import RunStatus
 from lodestar.meetings.models import Meeting
@@ -743,6 +750,143 @@ def _groups_by_department(run: MatchRun, program: Program) -> list[FairnessGroup
     ]
 
 
+# ---- surveys and the Net Promoter Score -------------------------------------------------------
+
+
+@dataclass
+class SurveyFigure:
+    survey_id: int
+    title: str
+    anonymous: bool
+    sent: int = 0
+    answered: int = 0
+    nps_answers: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    hidden: bool = False  # an anonymous survey with too few answers to show its score
+
+    @property
+    def response_rate(self) -> float | None:
+        return share(self.answered, self.sent)
+
+    @property
+    def nps(self) -> int | None:
+        if self.hidden or not self.nps_answers:
+            return None
+        return round(100 * (self.promoters - self.detractors) / self.nps_answers)
+
+
+@dataclass
+class Surveys:
+    surveys: list[SurveyFigure] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return sum(s.sent for s in self.surveys)
+
+    @property
+    def response_rate(self) -> float | None:
+        return share(sum(s.answered for s in self.surveys), self.sent)
+
+    @property
+    def nps(self) -> int | None:
+        """Every recommendation answer that may be shown, pooled."""
+        shown = [s for s in self.surveys if not s.hidden]
+        answers = sum(s.nps_answers for s in shown)
+        if not answers:
+            return None
+        net = sum(s.promoters - s.detractors for s in shown)
+        return round(100 * net / answers)
+
+
+def _response_cohort(cohort: str) -> Q:
+    kind, _sep, value = cohort.partition(":")
+    if kind == "role" and value:
+        return Q(response__role=value)
+    if kind == "department" and value:
+        return Q(response__assignment__user__profile__department=value)
+    return Q()
+
+
+def surveys(programs: Sequence[Program], filters: Filters) -> dict[int, Surveys]:
+    """Each survey that went out: how many were asked and answered, and its Net Promoter Score
+    (0–10 questions: % answering 9–10 minus % answering 0–6). Three queries.
+
+    Anonymous surveys are never sliced: their score is the whole survey's, shown only with at
+    least the survey's smallest group of answers (results.large_enough, the rule of the
+    survey's own results page), because comparing two slices (two date ranges, a role and the
+    rest) would single out a few people's answers. Named and confidential surveys follow the
+    date (of the answer) and cohort filters."""
+    ids = _ids(programs)
+    found = {program_id: Surveys() for program_id in ids}
+    listed = list(
+        Survey.objects.filter(program__in=ids)
+        .exclude(status=SurveyStatus.DRAFT)
+        .order_by("program", "activated_at", "pk")
+        .values("pk", "program", "title", "anonymity", "min_group_size")
+    )
+    if not listed:
+        return found
+    asked = SurveyAssignment.objects.filter(survey__in=[row["pk"] for row in listed]).filter(
+        filters.during("sent_at")
+    )
+    kind, _sep, value = filters.cohort.partition(":")
+    if kind == "role" and value:
+        asked = asked.filter(role=value)
+    elif kind == "department" and value:
+        asked = asked.filter(user__profile__department=value)
+    counts = {
+        row["survey"]: row
+        for row in asked.values("survey")
+        .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(status=AssignmentStatus.DONE)))
+        .order_by()
+    }
+    sliced = _response_cohort(filters.cohort)
+    if filters.date_from:
+        sliced &= Q(response__submitted_on__gte=filters.date_from)
+    if filters.date_to:
+        sliced &= Q(response__submitted_on__lte=filters.date_to)
+    promoter, detractor = Q(number__gte=9), Q(number__lte=6)
+    scores = {
+        row["response__survey"]: row
+        for row in SurveyAnswer.objects.filter(
+            question__kind=QuestionKind.NPS,
+            number__isnull=False,
+            response__survey__in=[row["pk"] for row in listed],
+        )
+        .values("response__survey")
+        .annotate(
+            n_all=Count("pk"),
+            promoters_all=Count("pk", filter=promoter),
+            detractors_all=Count("pk", filter=detractor),
+            n=Count("pk", filter=sliced),
+            promoters=Count("pk", filter=sliced & promoter),
+            detractors=Count("pk", filter=sliced & detractor),
+        )
+        .order_by()
+    }
+    for row in listed:
+        anonymous = row["anonymity"] == Anonymity.ANONYMOUS
+        asked_row = counts.get(row["pk"], {})
+        score = scores.get(row["pk"], {})
+        suffix = "_all" if anonymous else ""
+        answers = score.get(f"n{suffix}", 0)
+        found[row["program"]].surveys.append(
+            SurveyFigure(
+                survey_id=row["pk"],
+                title=row["title"],
+                anonymous=anonymous,
+                sent=asked_row.get("sent", 0),
+                answered=asked_row.get("answered", 0),
+                nps_answers=answers,
+                promoters=score.get(f"promoters{suffix}", 0),
+                detractors=score.get(f"detractors{suffix}", 0),
+                hidden=anonymous and not large_enough(answers, answers, row["min_group_size"]),
+            )
+        )
+    return found
+
+
 # ---- all the figures of one or several programs -----------------------------------------------
 
 
@@ -758,7 +902,7 @@ class Figures:
     risk: Risk
     retention: Retention
     fairness: Fairness | None
-    # SURVEYS-AND-NPS: the survey results and NPS figure of the program go here.
+    surveys: Surveys = field(default_factory=Surveys)
 
 
 def figures_for(
@@ -777,6 +921,7 @@ def figures_for(
         "mood": mood(programs, filters, months),
         "risk": pairs_at_risk(programs, filters),
         "retention": retention(programs, filters),
+        "surveys": surveys(programs, filters),
     }
     runs = fairness(programs, groups=groups)
     return [

@@ -131,7 +131,12 @@ KEY_FIGURES = [
         gettext_lazy("Latest run: lowest score"),
         lambda f: f.fairness.metric("minimum") if f.fairness else None,
     ),
-    # SURVEYS-AND-NPS: the NPS and the survey response rate join the key figures here.
+    KeyFigure(
+        "survey_response_rate",
+        gettext_lazy("Survey response rate (%)"),
+        lambda f: f.surveys.response_rate,
+    ),
+    KeyFigure("nps", gettext_lazy("Net Promoter Score"), lambda f: f.surveys.nps),
 ]
 
 
@@ -176,7 +181,7 @@ def dashboard_tables(figures: Figures) -> list[Table]:
         meetings_table(figures),
         goals_table(figures),
         mood_table(figures),
-        # SURVEYS-AND-NPS: the survey results and NPS tables go here.
+        surveys_table(figures),
         risk_table(figures),
         retention_table(figures),
         endings_table(figures),
@@ -267,6 +272,33 @@ def mood_table(figures: Figures) -> Table:
         columns=[_("Month"), _("Check-ins"), _("Mean mood (1 to 5)"), _("Low moods (1 or 2)")],
         rows=[[m.month, m.checkins, m.mean, m.low] for m in figures.mood.months],
         chart=Chart("line", [2], _("Mean mood"), 1, 5),
+    )
+
+
+def surveys_table(figures: Figures) -> Table:
+    rows = []
+    for s in figures.surveys.surveys:
+        rows.append([s.title, s.sent, s.answered, s.response_rate, s.nps, s.nps_answers])
+    smallest = [s for s in figures.surveys.surveys if s.hidden]
+    return Table(
+        key="surveys",
+        title=_("Surveys: answers and Net Promoter Score"),
+        columns=[
+            _("Survey"),
+            _("People asked"),
+            _("Answers"),
+            _("Response rate (%)"),
+            _("Net Promoter Score"),
+            _("Answers to the 0–10 question"),
+        ],
+        rows=rows,
+        chart=Chart("bar", [3], _("Percent"), 0, 100),
+        note=_(
+            "The Net Promoter Score is the share answering 9 or 10 minus the share answering 0 "
+            "to 6 (from −100 to 100). Anonymous surveys count all their answers, whatever the "
+            "filters, and show no score below their smallest group."
+        )
+        + (" " + _("Some scores are hidden: too few answers yet.") if smallest else ""),
     )
 
 

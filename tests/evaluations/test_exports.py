@@ -116,6 +116,7 @@ def test_the_xlsx_has_one_sheet_per_figure(coordinator_client, story):
         "meetings_by_month",
         "goals_by_month",
         "mood_by_month",
+        "surveys",
         "pairs_at_risk",
         "retention",
         "early_endings",
