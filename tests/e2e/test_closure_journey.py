@@ -5,10 +5,12 @@ workspace ("goals achieved") and writes his reflection with a note of thanks; Mi
 of her own, finds the closure from the workspace, reads Max's note, writes her reflection with a
 note of her own, and with that the mentorship is complete: she opens her certificate of
 participation, and Max, back on the closure page, reads her note. The coordinator opens the
-program's closures and sees the pair completed, with what each wants next.
+program's closures and sees the pair completed, with what each wants next, then the program's
+dashboard, which counts it, and downloads the dashboard as CSV.
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -194,6 +196,17 @@ def test_a_pair_closes_with_reflections_and_notes_of_thanks_and_the_coordinator_
     expect(row).to_contain_text("Goals achieved")
     expect(row).to_contain_text(f"{MENTEE}: reflected — Done for now")
     assert_accessible(cora_page)
+
+    # The program's dashboard counts the completed mentorship, and its CSV export says so too.
+    cora_page.goto(f"/coordinate/{program.slug}/")
+    cora_page.get_by_role("link", name="Dashboard: figures, charts and exports").click()
+    retention = cora_page.get_by_role("table", name="Retention: how mentorships ended")
+    expect(retention.get_by_role("row", name="Completed")).to_contain_text("1")
+    assert_accessible(cora_page)
+    with cora_page.expect_download() as download:
+        cora_page.get_by_role("link", name="Download as CSV").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "retention,Completed,Mentorships,1" in exported
 
     assert Mentorship.objects.get(pk=pair.pk).status == "completed"
     closure = Closure.objects.get(mentorship=pair)
