@@ -236,18 +236,35 @@ def test_two_peers_are_paired_by_hand(db):
     assert manual_pair_check(program=peers, mentee=b, mentor=c).excluded
 
 
-def test_a_group_mentor_gets_one_mentorship_per_manual_pair(db):
+def test_pairing_by_hand_in_a_group_program_fills_the_mentors_circle(db):
     coordinator = factories.make_user("c@example.com", name="Cora")
     group = factories.make_program(name="Circles", kind="group", coordinator=coordinator)
     leader = factories.make_enrolment(
-        group, factories.make_user("lead@example.com"), role="mentor", capacity=3
+        group, factories.make_user("lead@example.com"), role="mentor", capacity=2
     )
     members = [
-        factories.make_enrolment(group, factories.make_user(f"m{i}@example.com")) for i in range(2)
+        factories.make_enrolment(group, factories.make_user(f"m{i}@example.com")) for i in range(3)
     ]
-    for member in members:
-        manual_pair_create(program=group, mentee=member, mentor=leader, by=coordinator)
-    assert Mentorship.objects.filter(program=group, status="active").count() == 2
+    first = manual_pair_create(program=group, mentee=members[0], mentor=leader, by=coordinator)
+    second = manual_pair_create(program=group, mentee=members[1], mentor=leader, by=coordinator)
+    assert second == first
+    assert Mentorship.objects.filter(program=group, status="active").count() == 1
+    assert sorted(m.enrolment_id for m in first.memberships.all()) == sorted(
+        [leader.pk, members[0].pk, members[1].pk]
+    )
+    # A full circle takes one more only with a reason, as any full mentor does.
+    with pytest.raises(ValidationError) as refused:
+        manual_pair_create(program=group, mentee=members[2], mentor=leader, by=coordinator)
+    assert "override_reason" in refused.value.message_dict
+    assert first.memberships.count() == 3
+    manual_pair_create(
+        program=group,
+        mentee=members[2],
+        mentor=leader,
+        by=coordinator,
+        override_reason="The cohort has one mentor for now.",
+    )
+    assert first.memberships.count() == 4
 
 
 def test_pairing_by_hand_withdraws_the_mentees_open_requests_and_tells_the_mentor(

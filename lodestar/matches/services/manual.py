@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
 from lodestar.mentorships import seats
+from lodestar.mentorships.circles import circle_add_member
 from lodestar.mentorships.models import Mentorship, Origin
 from lodestar.mentorships.services import REASON_MAX, mentorship_create
 from lodestar.mentorships.states import MentorshipStatus
@@ -163,6 +164,59 @@ def manual_pair_check(*, program: Program, mentee: Enrolment, mentor: Enrolment)
     return check
 
 
+def _circle_of(program: Program, mentor: Enrolment) -> Mentorship | None:
+    """In a group program, the circle the mentor already leads (the oldest still running)."""
+    if not seats.is_group_program(program):
+        return None
+    return (
+        Mentorship.objects.filter(
+            program=program,
+            memberships__enrolment=mentor,
+            memberships__role=Role.MENTOR,
+            status__in=[MentorshipStatus.ACTIVE, MentorshipStatus.PAUSED],
+        )
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+def _join_circle(
+    circle: Mentorship,
+    *,
+    program: Program,
+    mentee: Enrolment,
+    mentor: Enrolment,
+    by: User,
+    override_reason: str,
+) -> Mentorship:
+    """Pairing a mentee with a mentor who leads a circle puts the mentee in that circle: the
+    same checks as any manual pair (refusals, warnings that need a reason), then the circle's
+    own rules (circles.py locks the circle, then the people)."""
+    check = manual_pair_check(program=program, mentee=mentee, mentor=mentor)
+    if check.refusals:
+        raise ValidationError(check.refusals, code="refused")
+    reason = (override_reason or "").strip()
+    if check.warnings and not reason:
+        raise ValidationError(
+            {
+                "override_reason": _(
+                    "%(warnings)s To make this pair anyway, say why in the override reason."
+                )
+                % {"warnings": " ".join(check.warnings)}
+            },
+            code="needs_override",
+        )
+    circle_add_member(
+        circle=circle,
+        enrolment=check.mentee,
+        by=by,
+        allow_over_capacity=bool(check.warnings),
+        override_reason=reason if check.warnings else "",
+    )
+    withdraw_open_requests(mentee=check.mentee)
+    return circle
+
+
 @transaction.atomic
 def manual_pair_create(
     *,
@@ -172,7 +226,8 @@ def manual_pair_create(
     by: User,
     override_reason: str = "",
 ) -> Mentorship:
-    """An active mentorship the coordinator made by hand; both people are told.
+    """An active mentorship the coordinator made by hand; both people are told. In a group
+    program, a mentor who already leads a circle takes the mentee into it.
 
     A mentee who already has a mentorship, or an excluded pair: refused. A full mentor or a
     failed required criterion: allowed only with an override reason, which is recorded.
@@ -183,6 +238,16 @@ def manual_pair_create(
         )
     if program.status == ProgramStatus.ARCHIVED:
         raise ValidationError(_("This program is archived: no new pairs."), code="archived")
+    circle = _circle_of(program, mentor)
+    if circle is not None:
+        return _join_circle(
+            circle,
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            by=by,
+            override_reason=override_reason,
+        )
     # Lock first, so that the seats we check are still free when we take them.
     seats.lock([mentee, mentor])
     check = manual_pair_check(program=program, mentee=mentee, mentor=mentor)
