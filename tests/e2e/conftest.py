@@ -6,7 +6,9 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+
+from tests import factories
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are ordinary blocking calls, which Django would otherwise refuse.
@@ -74,3 +76,46 @@ def assert_accessible(page) -> None:
         f"- {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
         for v in problems
     )
+
+
+# --- what every journey does ------------------------------------------------------------------
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1)
+
+
+def flash_messages(page):
+    """The messages a page shows after an action ("Saved.", or what went wrong)."""
+    return page.locator("#messages")
+
+
+def log_in(page, email: str, password: str = factories.PASSWORD, *, check: bool = False) -> None:
+    """Sign in through the login form; `check` runs axe on the login page and the dashboard."""
+    page.goto("/accounts/login/")
+    if check:
+        assert_accessible(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(heading(page)).to_contain_text("Hello")
+    if check:
+        assert_accessible(page)
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """A browser of their own for each person, in their time zone, logged in."""
+    contexts = []
+
+    def open_as(email: str, zone: str = "Europe/Paris"):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id=zone)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, email)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from lodestar.mentorships.models import FormerMember, Mentorship
 from lodestar.messaging.models import Message
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, heading, log_in
+from tests.e2e.conftest import flash_messages as flash
 
 pytestmark = pytest.mark.e2e
 
@@ -31,42 +32,6 @@ def group(coordinator):
         person = factories.make_user(f"{name.lower()}@example.com", name=name)
         factories.make_enrolment(program, person, role="mentee")
     return program
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def flash(page):
-    return page.locator("#messages")
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(heading(page)).to_contain_text("Hello")
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """A browser of their own for each person, logged in."""
-    contexts = []
-
-    def open_as(email):
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", timezone_id="Europe/Paris"
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, email)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def build_circle(page, mentor: str, mentees: list[str]):

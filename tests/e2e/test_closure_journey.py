@@ -19,7 +19,8 @@ from playwright.sync_api import expect
 from lodestar.meetings.models import Meeting
 from lodestar.mentorships.models import Closure, Goal, Mentorship, Reflection
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, heading
+from tests.e2e.conftest import flash_messages as flash
 
 pytestmark = pytest.mark.e2e
 
@@ -28,38 +29,6 @@ WORKSPACE = f"{MENTOR} · {MENTEE}"
 MAX_THANKS = "Mia, your questions made me a better designer. Thank you."
 MIA_THANKS = "Max, thank you for every Tuesday and every red pen."
 MIA_DID = "I led my first design review and my team asked for another."
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def flash(page):
-    return page.locator("#messages")
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """A browser of their own for each person, logged in."""
-    contexts = []
-
-    def open_as(email):
-        context = browser.new_context(
-            base_url=live_server.url, locale="en-GB", timezone_id="Europe/Paris"
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(factories.PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
-        expect(heading(page)).to_contain_text("Hello")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture

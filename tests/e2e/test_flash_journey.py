@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from lodestar.flash.models import Booking, SessionFeedback, Slot
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, flash_messages, heading
 
 pytestmark = pytest.mark.e2e
 
@@ -40,40 +40,6 @@ def flash(coordinator):
     mia = factories.make_user("mia@example.com", name="Mia Mentee", timezone=NEW_YORK)
     factories.make_enrolment(program, mia, role="mentee")
     return program, max_, mia
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def flash_messages(page):
-    return page.locator("#messages")
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(heading(page)).to_contain_text("Hello")
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """A browser of their own for each person, in their time zone, logged in."""
-    contexts = []
-
-    def open_as(email, zone):
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id=zone)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        log_in(page, email)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def when(moment, zone: str) -> str:

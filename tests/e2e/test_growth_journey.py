@@ -28,7 +28,8 @@ from lodestar.network.states import Answer, IntroductionStatus
 from lodestar.programs.models import Enrolment
 from lodestar.programs.states import ProgramStatus
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, heading, log_in
+from tests.e2e.conftest import flash_messages as flash
 
 pytestmark = pytest.mark.e2e
 
@@ -41,24 +42,6 @@ RECOMMENDATION_NOTE = "Read the part on asking questions before your first revie
 INTRODUCTION_NOTE = "Tess ran the design reviews at Atlas for years; ask her how she started."
 PROGRESS = "I read half of the article Max recommended."
 BLOCKERS = "My manager keeps moving our meetings; I am losing heart."
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(heading(page)).to_contain_text("Hello")
-    assert_accessible(page)
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def flash(page):
-    return page.locator("#messages")
 
 
 def main_nav(page):
@@ -343,21 +326,21 @@ def test_mentor_recommends_and_introduces_and_a_call_for_help_reaches_the_coordi
         browser_page(browser, live_server) as third_page,
         browser_page(browser, live_server) as coordinator_page,
     ):
-        log_in(page, mentor.email)
+        log_in(page, mentor.email, check=True)
         recommend(page)
         introduce(page)
 
-        log_in(mentee_page, mentee.email)
+        log_in(mentee_page, mentee.email, check=True)
         follow_the_recommendation(mentee_page)
         mentee_accepts(mentee_page)
 
-        log_in(third_page, third.email)
+        log_in(third_page, third.email, check=True)
         third_accepts(third_page, mentee)
         mentee_sees_contact(mentee_page)
 
         check_in_asking_for_help(mentee_page)
 
-        log_in(coordinator_page, coordinator.email)
+        log_in(coordinator_page, coordinator.email, check=True)
         coordinator_sees_the_call(coordinator_page)
 
     recommendation = Recommendation.objects.get(mentorship=pair)

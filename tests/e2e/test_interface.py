@@ -7,15 +7,7 @@ from playwright.sync_api import expect
 from lodestar.programs.models import Enrolment
 from lodestar.programs.states import EnrolmentStatus
 from tests import factories
-from tests.e2e.conftest import assert_accessible
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
+from tests.e2e.conftest import assert_accessible, log_in
 
 
 def test_coordinator_approves_an_application_in_place(page, coordinator, program):

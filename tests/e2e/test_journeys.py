@@ -14,7 +14,7 @@ from lodestar.accounts.models import User
 from lodestar.programs.models import Answer, Enrolment, Program, Question
 from lodestar.programs.states import EnrolmentStatus
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, log_in
 
 PASSWORD = "a-long-and-memorable-phrase"
 
@@ -82,15 +82,6 @@ def test_newcomer_signs_up_verifies_email_enrols_as_mentee_and_answers_intake(pa
     assert Answer.objects.get(enrolment=enrolment, question=structure).value == 4
 
 
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-
-
 def add_question(page, *, role, label, kind, profile_field=None, choices=None, criterion=None):
     page.get_by_role("button", name="Add a question").click()
     assert_accessible(page)
@@ -114,7 +105,7 @@ def add_question(page, *, role, label, kind, profile_field=None, choices=None, c
 
 def test_coordinator_creates_program_adds_matching_question_and_imports_csv(page, coordinator):
     factories.make_user("known.mentor@example.com", name="Kim Known")
-    log_in(page, coordinator.email)
+    log_in(page, coordinator.email, check=True)
 
     page.get_by_role("button", name="Create a program").click()
     assert_accessible(page)

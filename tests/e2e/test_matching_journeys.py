@@ -21,23 +21,9 @@ from lodestar.mentorships.models import Membership, Mentorship
 from lodestar.mentorships.states import MentorshipStatus, Response
 from lodestar.programs.models import Program
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, heading, log_in
 
 PAIRS_CAPTION = "Pairs, lowest score first, with each criterion's points"
-
-
-def log_in(page, email, password=factories.PASSWORD):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
-    assert_accessible(page)
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
 
 
 def proposed_pairs(page) -> dict[str, tuple[str, str]]:
@@ -69,7 +55,7 @@ def test_coordinator_runs_matching_adjusts_publishes_and_a_mentor_accepts(page):
     summary = generate(mentors=6, mentees=10, applicants=0, waitlisted=0, draft_program=False)
     program = Program.objects.get(slug=summary.program_slug)
 
-    log_in(page, data.COORDINATOR.email, data.DEMO_PASSWORD)
+    log_in(page, data.COORDINATOR.email, data.DEMO_PASSWORD, check=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Coordinate").click()
     expect(heading(page)).to_have_text("Programs you coordinate")
     assert_accessible(page)
@@ -161,7 +147,7 @@ def test_coordinator_runs_matching_adjusts_publishes_and_a_mentor_accepts(page):
     mentor = mentorship.memberships.get(role="mentor").user
     mentee = mentorship.memberships.get(role="mentee").user
     page.get_by_role("button", name="Log out").click()
-    log_in(page, mentor.email, data.DEMO_PASSWORD)
+    log_in(page, mentor.email, data.DEMO_PASSWORD, check=True)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name=re.compile(r"^Notifications\s*,?\s*\d+ unread$")
     ).click()
@@ -191,7 +177,7 @@ def test_coordinator_runs_matching_adjusts_publishes_and_a_mentor_accepts(page):
 
     # The mentee finds it on their Mentorships page and accepts too: it starts.
     page.get_by_role("button", name="Log out").click()
-    log_in(page, mentee.email, data.DEMO_PASSWORD)
+    log_in(page, mentee.email, data.DEMO_PASSWORD, check=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentorships").click()
     expect(heading(page)).to_have_text("Your mentorships")
     assert_accessible(page)
@@ -250,7 +236,7 @@ def test_mentee_requests_two_mentors_and_the_first_accepts_after_a_question(
     )
 
     # The mentee finds mentors and reads why the first one is recommended.
-    log_in(page, mentee_user.email)
+    log_in(page, mentee_user.email, check=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()
     page.get_by_role("link", name="Open Circle", exact=True).click()
     expect(heading(page)).to_have_text("Open Circle")
@@ -296,7 +282,7 @@ def test_mentee_requests_two_mentors_and_the_first_accepts_after_a_question(
     context.set_default_timeout(15_000)
     try:
         mentor_page = context.new_page()
-        log_in(mentor_page, first_user.email)
+        log_in(mentor_page, first_user.email, check=True)
         mentor_page.goto("/programs/open-circle/")
         mentor_page.get_by_role("link", name="Requests you received").click()
         expect(heading(mentor_page)).to_have_text("Your requests")

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lodestar.messaging.models import Message
-from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, log_in
 from tests.messaging import conftest as messaging
 from tests.messaging.conftest import PDF, send
 
@@ -19,14 +18,6 @@ mentee_e = messaging.mentee_e
 pair = messaging.pair
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello")
 
 
 def test_a_new_message_appears_without_a_reload_and_a_file_goes_out(

@@ -24,7 +24,8 @@ from lodestar.meetings.states import MeetingStatus
 from lodestar.mentorships.models import AgreementVersion, Goal
 from lodestar.messaging.models import Message
 from tests import factories
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, heading, log_in
+from tests.e2e.conftest import flash_messages as flash
 
 pytestmark = pytest.mark.e2e
 
@@ -35,24 +36,6 @@ MILESTONE = "Shadow two design reviews"
 EXPECTATIONS = "Mia hopes to learn to run design reviews; Max shares how he runs his."
 NOTE = "We walked through Mia's first review plan and agreed on a checklist."
 ACTION = "Draft the review checklist"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(heading(page)).to_contain_text("Hello")
-    assert_accessible(page)
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def flash(page):
-    return page.locator("#messages")
 
 
 def open_workspace(page, other: str, *, check: bool = True):
@@ -336,8 +319,8 @@ def test_a_pair_agrees_sets_a_goal_meets_talks_and_follows_up(
     context.set_default_timeout(15_000)
     try:
         mentee_page = context.new_page()
-        log_in(page, mentor.email)
-        log_in(mentee_page, mentee.email)
+        log_in(page, mentor.email, check=True)
+        log_in(mentee_page, mentee.email, check=True)
 
         agree(page, mentee_page)
         set_goal(mentee_page)
