@@ -47,6 +47,7 @@ from lodestar.programs.services.programs import program_create, program_transiti
 from lodestar.programs.states import EnrolmentStatus, ProgramStatus
 
 from . import data
+from .evaluations import program_evaluations
 from .flash import flash_sessions
 from .intake import CIRCLE_TOPICS, MENTEE_FORM, MENTOR_FORM, Ask, answer_value, is_answered
 from .people import EmailBook, Person, draw_name, draw_people
@@ -144,7 +145,8 @@ def generate(
     if draft_program:
         _draft_program(coordinator)
         _open_program(rng, people, users, coordinator)
-        demo_pair(program, coordinator)
+        pair = demo_pair(program, coordinator)
+        program_evaluations(program, coordinator, pair)
         _flash_program(rng, people, users, coordinator)
     return DemoSummary(
         program_slug=program.slug,

@@ -3,6 +3,10 @@ together for a few weeks, so every workspace screen has something to show — a 
 goals with milestones (one achieved), a meeting held with notes and action items, the next one
 confirmed, and a conversation with one message still unread.
 
+The pair started 40 days ago on a first cycle of eleven weeks: far enough in that its 30-day
+survey is waiting for the mentee and its mid-point has passed (demo/evaluations.py gives the
+mid-point feedback), not so far that the end-of-mentorship feedback is open already.
+
 Rows are written directly rather than through the services, so loading the demo sends no
 notifications, emails or calendar invitations.
 """
@@ -31,6 +35,9 @@ from lodestar.programs.models import Enrolment, Program
 
 from . import data
 
+STARTED_DAYS_AGO = 40
+FIRST_CYCLE = timedelta(weeks=11)
+
 
 def demo_pair(program: Program, coordinator: User) -> Mentorship:
     mentor = Enrolment.objects.select_related("user").get(
@@ -40,14 +47,14 @@ def demo_pair(program: Program, coordinator: User) -> Mentorship:
         program=program, user__email=data.MENTEE.email
     )
     now = timezone.now()
-    started = now - timedelta(weeks=4)
+    started = now - timedelta(days=STARTED_DAYS_AGO)
     mentorship = Mentorship.objects.create(
         program=program,
         origin=Origin.MANUAL,
         status=MentorshipStatus.ACTIVE,
         score=86.0,
         start_date=started.date(),
-        planned_end_date=program.end_date,
+        planned_end_date=started.date() + FIRST_CYCLE,
         created_by=coordinator,
     )
     Membership.objects.bulk_create(
@@ -216,10 +223,10 @@ def _messages(mentorship: Mentorship, mentor: User, mentee: User, now: datetime)
     said = [
         (
             mentee,
-            timedelta(days=20),
+            timedelta(days=38),
             "Thank you for taking me on! I sent the agreement with one change to the channels.",
         ),
-        (mentor, timedelta(days=19, hours=22), "Signed. Looking forward to Thursday."),
+        (mentor, timedelta(days=37, hours=22), "Signed. Looking forward to Thursday."),
         (mentee, timedelta(days=5), "I ran the retrospective on my own today. It worked!"),
         (mentor, timedelta(days=4, hours=23), "Wonderful news — that goal is done. Celebrate it!"),
         (

@@ -13,12 +13,15 @@ from lodestar.programs.admin import StatusTransitionForm
 from .models import (
     AgreementSignature,
     AgreementVersion,
+    Closure,
+    ClosureNotice,
     FormerMember,
     Goal,
     GoalComment,
     Membership,
     Mentorship,
     Milestone,
+    Reflection,
 )
 from .states import MENTORSHIP_STATES
 
@@ -145,6 +148,129 @@ class FormerMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__name", "user__email", "reason"]
     raw_id_fields = ["mentorship", "enrolment", "user", "removed_by", "moved_to"]
     date_hierarchy = "left_at"
+
+    def get_queryset(self, request):
+        # A mentorship is named by its members: fetched once for the page, not per row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("mentorship__program", "moved_to__program")
+            .prefetch_related("mentorship__memberships__user", "moved_to__memberships__user")
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Closure ------------------------------------------------------------------------------------------
+
+
+class ReflectionInline(admin.StackedInline):
+    """What each member wrote at the end: their words, read here, never rewritten."""
+
+    model = Reflection
+    extra = 0
+    can_delete = False
+    fields = [
+        "user",
+        "submitted_at",
+        "transition",
+        "accomplishments",
+        "learned",
+        "differently",
+        "gratitude",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    """A closure is started, finished and reopened by its services (closure.py), which free
+    seats, cancel meetings and tell the members: a record here."""
+
+    inlines = [ReflectionInline]
+    list_display = [
+        "pair",
+        "program",
+        "reason",
+        "outcome",
+        "started_at",
+        "finished_at",
+        "reopened_at",
+    ]
+    list_filter = ["outcome", "reason", "mentorship__program"]
+    list_select_related = ["mentorship__program"]
+    search_fields = [
+        "mentorship__memberships__user__name",
+        "mentorship__memberships__user__email",
+        "reason_note",
+    ]
+    fields = [
+        "mentorship",
+        "reason",
+        "reason_note",
+        "outcome",
+        "started_by",
+        "started_at",
+        "reminded_at",
+        "finished_at",
+        "reopened_by",
+        "reopened_at",
+    ]
+    readonly_fields = fields
+    date_hierarchy = "started_at"
+
+    def get_queryset(self, request):
+        members = Membership.objects.select_related("user").order_by("-role", "id")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("mentorship__memberships", queryset=members))
+        )
+
+    @admin.display(description=_("pair"))
+    def pair(self, obj: Closure) -> str:
+        return ", ".join(m.user.display_name for m in obj.mentorship.memberships.all())
+
+    @admin.display(description=_("program"))
+    def program(self, obj: Closure) -> str:
+        return obj.mentorship.program.name
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClosureNotice)
+class ClosureNoticeAdmin(admin.ModelAdmin):
+    """The claim that a mentorship's members were told of its program's end date: deleting one
+    lets the scheduler tell them again."""
+
+    list_display = ["mentorship_id", "program", "end_date", "sent_at"]
+    list_filter = ["end_date", "mentorship__program"]
+    list_select_related = ["mentorship__program"]
+    search_fields = ["mentorship__memberships__user__email", "mentorship__program__name"]
+    raw_id_fields = ["mentorship"]
+    readonly_fields = ["mentorship", "end_date", "sent_at"]
+    date_hierarchy = "sent_at"
+
+    @admin.display(description=_("program"))
+    def program(self, obj: ClosureNotice) -> str:
+        return obj.mentorship.program.name
 
     def has_add_permission(self, request) -> bool:
         return False
