@@ -64,10 +64,8 @@ def back_to_workspace(page):
 
 
 def unread_link(page, count: int):
-    # Chromium names the link "Notifications , 1 unread": the count inside it is hidden from
-    # screen readers, which hear the visually hidden ", 1 unread" instead.
     return main_nav(page).get_by_role(
-        "link", name=re.compile(rf"^Notifications\s*,\s*{count} unread$")
+        "link", name=re.compile(rf"^Notifications \({count} unread\)$")
     )
 
 

@@ -149,7 +149,7 @@ def test_coordinator_runs_matching_adjusts_publishes_and_a_mentor_accepts(page):
     page.get_by_role("button", name="Log out").click()
     log_in(page, mentor.email, data.DEMO_PASSWORD, check=True)
     page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name=re.compile(r"^Notifications\s*,?\s*\d+ unread$")
+        "link", name=re.compile(r"^Notifications \(\d+ unread\)$")
     ).click()
     expect(heading(page)).to_have_text("Notifications")
     assert_accessible(page)
