@@ -74,6 +74,9 @@ NOTICES = {
     "session_cancelled": _("%(person)s cancelled the session on %(when)s."),
     "session_feedback_due": _("How was your session with %(other)s? Tell us in a minute."),
     "session_follow_up": _("%(person)s would like a follow-up session with you."),
+    "office_hours_withdrawn": _(
+        "%(person)s, a coordinator of %(program)s, withdrew your office hours (%(title)s)."
+    ),
     # Evaluation and closure (issue 6): params person, other, program, title, when.
     "survey_due": _("%(program)s asks for a few minutes of your time: “%(title)s”."),
     "survey_reminder": _("A reminder: “%(title)s” is waiting for your answers until %(when)s."),
@@ -190,6 +193,7 @@ CATEGORIES = {
             "session_cancelled",
             "session_feedback_due",
             "session_follow_up",
+            "office_hours_withdrawn",
         ],
     },
     # Messages are never notifications (the menu shows unread ones); this category is only the

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -326,6 +327,16 @@ def office_hours_withdraw(
     for slot in future:
         # A coordinator's withdrawal: the mentor hears about the sessions people had booked.
         _cancel_slot(slot, by=by, reason=reason, now=now, tell_mentor_if_empty=False)
+    mentor = hours.mentor.user
+    if by.pk != mentor.pk:
+        notify(
+            user=mentor,
+            kind="office_hours_withdrawn",
+            url=reverse("flash_office_hours", args=[hours.program.slug]),
+            person=by.display_name,
+            program=hours.program.name,
+            title=reason or _("no reason given"),
+        )
     return hours
 
 

@@ -162,6 +162,22 @@ def test_a_coordinator_may_withdraw_and_the_mentor_hears_of_booked_sessions(
     assert Notification.objects.filter(user=mia_e.user, kind="session_cancelled").count() == 1
 
 
+def test_the_mentor_is_told_when_a_coordinator_withdraws_their_hours(
+    clock, max_e, coordinator, mentor
+):
+    mine = publish(max_e)
+    services.office_hours_withdraw(hours=mine, by=mentor, reason="On leave")
+    assert not Notification.objects.filter(user=mentor, kind="office_hours_withdrawn").exists()
+    theirs = publish(max_e, start_time=time(9))
+    services.office_hours_withdraw(hours=theirs, by=coordinator, reason="Program paused")
+    [notice] = Notification.objects.filter(user=mentor, kind="office_hours_withdrawn")
+    assert notice.text == (
+        "Cora Coordinator, a coordinator of "
+        f"{max_e.program.name}, withdrew your office hours (Program paused)."
+    )
+    assert notice.url == f"/programs/{max_e.program.slug}/office-hours/"
+
+
 def test_a_coordinator_cancelling_an_empty_session_tells_the_mentor(
     clock, max_e, coordinator, mentor
 ):
