@@ -9,7 +9,7 @@ from .states import RequestStatus, RunStatus
 
 class Solver(models.TextChoices):
     OPTIMAL = "optimal", _("Optimal — the largest total score")
-    FAIR = "fair", _("Fair — the best lowest score, then the largest total")
+    FAIR = "fair", _("Fair — the best lowest score for at most 0.01 % of the total")
     STABLE = "stable", _("Stable — nobody would both rather swap")
     GREEDY = "greedy", _("Greedy — each mentee in turn takes the best mentor left")
 

@@ -76,7 +76,7 @@ def test_participation_matches_the_most_people_then_the_best_total(problem):
 @settings(max_examples=100, deadline=None)
 @given(problems(max_mentees=7, max_mentors=3, pins=False, exclusions=False, values=VALUES))
 def test_fair_raises_the_lowest_score_as_far_as_possible(problem):
-    optimal, fair = solve(problem, "optimal"), solve(problem, "fair")
+    optimal, fair = solve(problem, "optimal"), solve(problem, "fair", max_cost=None)
     assert_feasible(problem, fair)
     assert fair.mentee.size >= optimal.mentee.size  # never fewer people matched
     if not fair.mentee.size:
@@ -87,6 +87,28 @@ def test_fair_raises_the_lowest_score_as_far_as_possible(problem):
     above = np.where(above > int(np.rint(fair.metrics.minimum * SCALE)), above, -1)
     raised = Problem(DenseScores(np.where(above >= 0, above / SCALE, -np.inf)), problem.capacities)
     assert dense_best(raised, bonus=10**7)[0] < optimal.mentee.size
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    problems(max_mentees=7, max_mentors=3, pins=False, exclusions=False, values=VALUES),
+    st.sampled_from([0.0, 0.01, 0.05, 0.2]),
+)
+def test_fair_raises_the_lowest_score_only_as_far_as_its_cost_allows(problem, max_cost):
+    optimal, fair = solve(problem, "optimal"), solve(problem, "fair", max_cost=max_cost)
+    assert_feasible(problem, fair)
+    assert fair.mentee.size >= optimal.mentee.size
+    if not fair.mentee.size:
+        return
+    least = int(np.ceil(total_points(problem, optimal) * (1 - max_cost)))
+    assert total_points(problem, fair) >= least
+    assert fair.metrics.minimum >= optimal.metrics.minimum
+    # Any higher floor either matches fewer people or costs more than allowed.
+    above = points(allowed_scores(problem))
+    above = np.where(above > int(np.rint(fair.metrics.minimum * SCALE)), above, -1)
+    raised = Problem(DenseScores(np.where(above >= 0, above / SCALE, -np.inf)), problem.capacities)
+    most, best = dense_best(raised, bonus=10**7)
+    assert most < optimal.mentee.size or best < least
 
 
 @settings(max_examples=30, deadline=None)

@@ -439,36 +439,57 @@ def solve_participation(problem: Problem, **options) -> Result:
     return _finish(engine.problem, "participation", pinned, solution)
 
 
-def solve_fair(problem: Problem, **options) -> Result:
-    """The largest lowest score, keeping as many people matched as `optimal` does; then the
-    largest total above that floor.
+# What `fair` may give up of the optimal total to raise the lowest score, by default: 0.01 %.
+FAIR_MAX_COST = 1e-4
+
+
+def solve_fair(problem: Problem, *, max_cost: float | None = FAIR_MAX_COST, **options) -> Result:
+    """The largest lowest score, keeping as many people matched as `optimal` does and costing at
+    most `max_cost` of the optimal total (a fraction: 1e-4 is 0.01 %); then the largest total
+    above that floor. `max_cost=None` raises the floor as far as it goes, whatever it costs; 0
+    finds, among the optimal matchings, one with the highest lowest score.
 
     Binary search on the floor: a floor is feasible when a matching using only pairs at or
-    above it matches as many mentees as the optimal solution. Each probe is a proven
+    above it matches as many mentees as the optimal solution, within the cost. Both shrink as
+    the floor rises (fewer pairs are allowed), so the search is exact. Each probe is a proven
     participation solve, so the floor found is provably the highest.
     """
+    if max_cost is not None and not 0 <= max_cost < 1:
+        raise ValueError("max_cost is a fraction of the optimal total, from 0 to below 1")
     engine, pinned = _engine(problem, **options)
     base = engine.run()
     target = base.mentee.size
     if target == 0:
         return _finish(engine.problem, "fair", pinned, base)
     bonus = _participation_bonus(engine)
+    optimal_total = int(base.points.sum())
+    least = None if max_cost is None else int(np.ceil(optimal_total * (1 - max_cost)))
+
+    def acceptable(solution: _Solution) -> bool:
+        if solution.mentee.size < target:
+            return False
+        return least is None or int(solution.points.sum()) >= least
+
     optimal_floor = int(base.points.min())
     low, high = optimal_floor, _floor_upper_bound(engine, target)
-    best = engine.run(bonus=bonus, floor=low)
+    best, with_bonus = base, False
     while low < high:
         mid = (low + high + 1) // 2
         solution = engine.run(bonus=bonus, floor=mid)
-        if solution.mentee.size >= target:
-            low, best = mid, solution
+        if acceptable(solution):
+            low, best, with_bonus = mid, solution, True
         else:
             high = mid - 1
-    # Report the proof in points, without the participation bonus (the gap is unchanged).
-    best.proof.primal -= bonus * best.mentee.size
-    best.proof.dual -= bonus * best.mentee.size
+    if with_bonus:
+        # Report the proof in points, without the participation bonus (the gap is unchanged).
+        best.proof.primal -= bonus * best.mentee.size
+        best.proof.dual -= bonus * best.mentee.size
+    cost = 100 * (1 - int(best.points.sum()) / optimal_total) if optimal_total else 0.0
+    budget = "no limit" if max_cost is None else f"at most {100 * max_cost:g} %"
     notes = [
-        f"Lowest score raised from {optimal_floor / SCALE:.3f} (optimal) to {low / SCALE:.3f}, "
-        f"with {target} mentees matched as in the optimal solution."
+        f"Lowest score raised from {optimal_floor / SCALE:.3f} (optimal) to "
+        f"{int(best.points.min()) / SCALE:.3f}, with {target} mentees matched as in the optimal "
+        f"solution, for {cost:.4f} % of the optimal total (allowed: {budget})."
     ]
     return _finish(engine.problem, "fair", pinned, best, notes)
 
