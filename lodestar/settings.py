@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Serves the API docs' Swagger UI from our own static files (the CSP allows no CDN).
+    "ninja",
     "lodestar.core",
     "lodestar.accounts",
     "lodestar.programs",
@@ -209,6 +211,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# The JSON API's limit per token (or per person, for a browser session): "<count>/<period>",
+# period one of second, minute, hour, day. Counted in CACHE_URL's cache: share it between
+# processes (Redis, Memcached) for the limit to hold across them.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 # Files attached to messages: a size cap, and the types accepted (a subset of PDF, PNG, JPEG,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from lodestar.api.api import api
 from lodestar.core import views as core_views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("lodestar.evaluations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]
 
 handler403 = "lodestar.core.views.permission_denied"

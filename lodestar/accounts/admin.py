@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lodestar.core.timezones import timezone_choices
 
-from .models import AvailabilityWindow, Profile, User
+from .models import ApiToken, AvailabilityWindow, Profile, User
 
 
 class EmailUniqueMixin:
@@ -126,3 +127,33 @@ class AvailabilityWindowAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user"]
     ordering = ["user__email", "weekday", "start"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made by their owners (the secret is shown only to them); an admin sees who has
+    which, and can revoke one, e.g. for someone who lost their laptop."""
+
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__email", "user__name"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("%(count)d tokens revoked.") % {"count": count})

@@ -165,3 +165,46 @@ class AvailabilityWindow(models.Model):
         return (
             self.end.hour * 60 + self.end.minute - self.start.hour * 60 - self.start.minute
         ) / 60
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiToken(models.Model):
+    """A personal access token for scripts calling the JSON API.
+
+    Only a hash of the secret is kept. The secret is 32 random bytes, so a single fast SHA-256 is
+    enough: a slow password hash guards against guessing low-entropy passwords, and there is
+    nothing here to guess. The prefix (the secret's first characters) finds the row and lets a
+    person tell their tokens apart without the secret ever being shown again.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=8, unique=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > dj_timezone.now()
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE

@@ -1,0 +1,74 @@
+"""API personas: the suite's people with a mentorship between mentor and mentee, a member of
+another program, a site admin, and a way to call the API with a token."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from lodestar.accounts.tokens import token_create
+from lodestar.programs.models import Enrolment
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    # The rate-limit counters live in the cache, which outlives a test's database.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def pair(program, mentor, mentee):
+    return factories.make_mentorship(
+        program,
+        mentor=Enrolment.objects.get(program=program, user=mentor),
+        mentees=[Enrolment.objects.get(program=program, user=mentee)],
+    )
+
+
+@pytest.fixture
+def other_member(other_program):
+    """Takes part in another program: must learn nothing of `program`'s people."""
+    user = factories.make_user("other@example.com", name="Olga Other")
+    factories.make_enrolment(other_program, user, role="mentee")
+    return user
+
+
+@pytest.fixture
+def site_admin(db):
+    return factories.make_user("admin@example.com", name="Ada Admin", is_superuser=True)
+
+
+def bearer(user, scope="read_write") -> dict:
+    _token, secret = token_create(
+        user=user,
+        name="script",
+        scope=scope,
+        expires_on=timezone.localdate() + timedelta(days=30),
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+PROBLEM_KINDS = {
+    400: "invalid",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    409: "conflict",
+    422: "unprocessable",
+    429: "throttled",
+}
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status
+    assert set(body) >= {"type", "title", "status", "detail", "errors"}
+    assert body["type"] == "urn:lodestar:problem:" + PROBLEM_KINDS[status]
+    assert body["title"] and body["detail"]
+    return body
