@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from lodestar.meetings.api import router as meetings_router
 from lodestar.mentorships.api import router as mentorships_router
 from lodestar.programs.api import router as programs_router
 
@@ -40,3 +41,4 @@ api = LodestarAPI(
 problems.install(api)
 api.add_router("/programs/", programs_router)
 api.add_router("/mentorships/", mentorships_router)
+api.add_router("/mentorships/", meetings_router)

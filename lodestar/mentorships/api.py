@@ -1,20 +1,23 @@
 """Mentorships in the JSON API: the workspace's access rule (policy.get_mentorship_for) and
-the same pause/resume services as the pages. Only metadata: nothing the pair wrote."""
+the same pause/resume services as the pages, with metadata only; and the goals, content that
+only the members see, through the goals' pages' own policy, selector and service."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.shortcuts import get_object_or_404
+from ninja import Body, Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from lodestar.api.pagination import PageNumberPagination
 from lodestar.api.problems import responses
 from lodestar.programs.policy import get_program_for_coordinator
 
-from . import services
-from .models import Membership, Mentorship
-from .policy import get_mentorship_for
+from . import goals, selectors, services
+from .goal_states import GoalStatus
+from .models import Goal, Membership, Mentorship
+from .policy import get_member_workspace, get_mentorship_for
 from .states import MentorshipStatus
 
 router = Router(tags=["mentorships"])
@@ -112,3 +115,70 @@ def mentorships_resume(request: HttpRequest, mentorship_id: int):
     mentorship = get_mentorship_for(request.auth, mentorship_id)
     services.mentorship_resume(mentorship=mentorship, by=request.auth)
     return get_mentorship_for(request.auth, mentorship_id)
+
+
+# Goals ---------------------------------------------------------------------------------------
+#
+# Goals are content the pair wrote: like the goals' pages, only the mentorship's members see
+# them (get_member_workspace); coordinators and site admins get the 404 the pages give them.
+
+GoalStatusName = Literal[tuple(value for value, _label in GoalStatus.choices)]
+
+
+class GoalOwnerOut(Schema):
+    user_id: int
+    name: str
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    status: str
+    progress: int
+    target_date: date | None
+    owner: GoalOwnerOut | None = Field(
+        description="Whose goal it is; null for a goal the whole circle shares."
+    )
+    accepted: bool = Field(description="False while a suggestion waits for its owner.")
+    declined_at: datetime | None
+    achieved_at: datetime | None
+
+    @staticmethod
+    def resolve_owner(goal: Goal) -> dict | None:
+        user = getattr(goal, "owner_user", None)
+        return {"user_id": user.pk, "name": user.display_name} if user else None
+
+
+@router.get(
+    "/{mentorship_id}/goals/",
+    response=responses({200: list[GoalOut]}, 404, 422),
+    operation_id="goals_list",
+)
+@paginate(PageNumberPagination)
+def goals_list(request: HttpRequest, mentorship_id: int):
+    """The mentorship's goals, suggestions and declined ones included, oldest first (members)."""
+    mentorship = get_member_workspace(request.auth, mentorship_id)
+    return selectors.mentorship_goals(mentorship)
+
+
+@router.post(
+    "/{mentorship_id}/goals/{goal_id}/progress/",
+    response=responses({200: GoalOut}, 400, 403, 404, 409, 422),
+    operation_id="goals_progress",
+)
+def goals_progress(
+    request: HttpRequest,
+    mentorship_id: int,
+    goal_id: int,
+    # Two body fields rather than one schema parameter, so that a problem names the field
+    # ("progress"), not the parameter holding it ("body.progress").
+    status: Body[GoalStatusName],
+    progress: Annotated[int, Body(ge=0, le=100, description="Percent.")],
+):
+    """Move a goal along: its owner (a circle's mentor, for a shared goal) sets its status and
+    progress, as on the goal's page."""
+    mentorship = get_member_workspace(request.auth, mentorship_id)
+    goal = get_object_or_404(Goal.objects.filter(mentorship=mentorship), pk=goal_id)
+    goal.mentorship = mentorship
+    goal = goals.goal_update_progress(goal=goal, by=request.auth, status=status, progress=progress)
+    return selectors.with_owners([goal], mentorship)[0]

@@ -139,7 +139,14 @@ def test_the_openapi_document_lists_every_endpoint_with_its_problems(client):
         ("/api/v1/programs/{slug}/enrolments/", "get"): {"200", "401", "404", "422", "429"},
         ("/api/v1/mentorships/", "get"): {"200", "401", "404", "422", "429"},
         ("/api/v1/mentorships/{mentorship_id}/", "get"): {"200", "401", "404", "422", "429"},
+        ("/api/v1/mentorships/{mentorship_id}/goals/", "get"): {"200", "401", "404", "422", "429"},
     }
+    expected[("/api/v1/mentorships/{mentorship_id}/meetings/", "get")] = expected[
+        ("/api/v1/mentorships/{mentorship_id}/goals/", "get")
+    ]
+    expected[("/api/v1/mentorships/{mentorship_id}/goals/{goal_id}/progress/", "post")] = {
+        "200", "400", "401", "403", "404", "409", "422", "429"
+    }  # fmt: skip
     for action in ("pause", "resume"):
         expected[(f"/api/v1/mentorships/{{mentorship_id}}/{action}/", "post")] = {
             "200", "400", "401", "403", "404", "409", "422", "429"
