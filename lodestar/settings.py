@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "template_partials",
     "csp",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "lodestar.network",
     "lodestar.flash",
     "lodestar.evaluations",
+    "lodestar.webhooks",
     "lodestar.demo",
 ]
 
@@ -273,3 +276,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Webhooks (lodestar/webhooks) ---
+
+# --- Single sign-on (OpenID Connect through allauth) ---

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("lodestar.network.urls")),
     path("", include("lodestar.flash.urls")),
     path("", include("lodestar.evaluations.urls")),
+    path("", include("lodestar.webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

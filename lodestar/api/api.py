@@ -2,9 +2,17 @@
 
 from ninja import NinjaAPI
 
+from lodestar.accounts.api import router as accounts_router
+from lodestar.engagement.api import router as engagement_router
+from lodestar.evaluations.api import router as evaluations_router
+from lodestar.growth.api import router as growth_router
+from lodestar.matches.api import router as matches_router
 from lodestar.meetings.api import router as meetings_router
 from lodestar.mentorships.api import router as mentorships_router
+from lodestar.messaging.api import router as messaging_router
+from lodestar.network.api import router as network_router
 from lodestar.programs.api import router as programs_router
+from lodestar.webhooks.api import router as webhooks_router
 
 from . import problems
 from .auth import api_auth
@@ -42,3 +50,16 @@ problems.install(api)
 api.add_router("/programs/", programs_router)
 api.add_router("/mentorships/", mentorships_router)
 api.add_router("/mentorships/", meetings_router)
+# These routers spell out their whole paths (/programs/{slug}/runs/, /requests/, …): each app
+# answers under the resources it belongs to.
+for router in (
+    accounts_router,
+    matches_router,
+    evaluations_router,
+    messaging_router,
+    growth_router,
+    network_router,
+    engagement_router,
+    webhooks_router,
+):
+    api.add_router("", router)

@@ -1,12 +1,16 @@
 """Every endpoint × every role, generated from the API's own list of operations: an endpoint
-added without a rule here fails `test_every_endpoint_has_a_rule`.
+added without a rule in one of the `rules_*.py` modules fails `test_every_endpoint_has_a_rule`.
 
 A rule is the status each role gets on one resource of a running program (private to its
 people): 401 for anonymous callers, 404 for anyone who may not know the resource exists, 409
 where the caller may act but the state forbids it (resuming a mentorship that is not paused).
 """
 
+import importlib
 import json
+import pkgutil
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,40 +19,15 @@ from lodestar.mentorships.models import Goal
 from lodestar.programs.states import ProgramStatus
 
 from .conftest import bearer
+from .matrix import ROLES
 
-ROLES = ("anonymous", "mentee", "mentor", "other_member", "outsider", "coordinator", "site_admin")
-
-
-def rule(anonymous=401, *, members, coordinators, others=404) -> dict[str, int]:
-    return {
-        "anonymous": anonymous,
-        "mentee": members,
-        "mentor": members,
-        "other_member": others,
-        "outsider": others,
-        "coordinator": coordinators,
-        "site_admin": coordinators,
-    }
-
-
-RULES = {
-    # Lists answer everyone signed in, with what they may see (tested in test_endpoints.py).
-    "programs_list": rule(members=200, coordinators=200, others=200),
-    "programs_get": rule(members=200, coordinators=200),
-    "programs_enrolments": rule(members=404, coordinators=200),
-    "mentorships_list": rule(members=200, coordinators=200, others=200),
-    "mentorships_get": rule(members=200, coordinators=200),
-    "mentorships_pause": rule(members=200, coordinators=200),
-    "mentorships_resume": rule(members=409, coordinators=409),
-    # Goals and meetings are the pair's content: their pages are for members only.
-    "goals_list": rule(members=200, coordinators=404),
-    # The goal is the mentee's: the mentor may see it but not move it (the service refuses).
-    "goals_progress": {**rule(members=200, coordinators=404), "mentor": 400},
-    "meetings_list": rule(members=200, coordinators=404),
-}
-
-# What a write sends, so that the rule tests who may do it rather than a missing body.
-BODIES = {"goals_progress": {"status": "in_progress", "progress": 40}}
+MODULES = [
+    importlib.import_module(f"{__package__}.{info.name}")
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+    if info.name.startswith("rules_")
+]
+RULES = {name: statuses for module in MODULES for name, statuses in module.RULES.items()}
+BODIES = {name: body for module in MODULES for name, body in getattr(module, "BODIES", {}).items()}
 
 
 def operations() -> dict[str, tuple[str, str]]:
@@ -62,6 +41,16 @@ def operations() -> dict[str, tuple[str, str]]:
 
 def test_every_endpoint_has_a_rule():
     assert set(operations()) == set(RULES)
+
+
+def test_no_operation_has_two_rules():
+    names = [name for module in MODULES for name in module.RULES]
+    assert len(names) == len(set(names))
+
+
+def test_every_rule_names_every_role():
+    for name, statuses in RULES.items():
+        assert set(statuses) == set(ROLES), name
 
 
 @pytest.fixture
@@ -85,12 +74,16 @@ def test_each_role_gets_exactly_its_access(
     program.status = ProgramStatus.RUNNING
     program.save(update_fields=["status"])
     goal = Goal.objects.create(mentorship=pair, owner=mentee, title="Speak at a meetup")
+    world = SimpleNamespace(program=program, pair=pair, goal=goal, people=people, role=role)
+    values = {"slug": program.slug, "mentorship_id": pair.pk, "goal_id": goal.pk}
+    for module in MODULES:
+        if hasattr(module, "placeholders") and operation_id in module.RULES:
+            values.update(module.placeholders(world))
     method, path = operations()[operation_id]
-    url = (
-        path.replace("{slug}", program.slug)
-        .replace("{mentorship_id}", str(pair.pk))
-        .replace("{goal_id}", str(goal.pk))
-    )
+    url = path
+    for name, value in values.items():
+        url = url.replace("{" + name + "}", str(value))
+    assert "{" not in url, f"no value for a placeholder of {path}"
     user = people[role]
     headers = bearer(user) if user else {}
     if operation_id in BODIES:
