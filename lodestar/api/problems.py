@@ -76,12 +76,34 @@ def problem(
     return response
 
 
+# A service's refusal because of who is asking, rather than what they sent: the pages show it
+# as a message, the API answers 403 (see _on_service_error). The codes are the services' own.
+FORBIDDEN_CODES = frozenset(
+    {
+        "forbidden",
+        "not_allowed",
+        "not_a_mentor",
+        "not_assignee",
+        "not_author",
+        "not_coordinator",
+        "not_member",
+        "not_mentee",
+        "not_mentor",
+        "not_owner",
+        "not_recipient",
+        "not_requester",
+    }
+)
+
+
 def responses(ok: dict, *codes: int) -> dict:
     """An endpoint's declared responses: its successes, then every problem it can answer.
 
-    401 and 429 come with every authenticated endpoint, so they are always declared."""
+    401 and 429 come with every authenticated endpoint, so they are always declared; an endpoint
+    whose service may refuse (400) may also refuse because of who asks (403)."""
     declared = dict(ok)
-    for code in sorted({401, 429, *codes}):
+    extra = {403} if 400 in codes else set()
+    for code in sorted({401, 429, *codes, *extra}):
         declared[code] = Problem
     return declared
 
@@ -96,9 +118,20 @@ def _field_errors(error: DjangoValidationError) -> list[dict]:
     return [{"field": None, "message": message} for message in error.messages]
 
 
+def _codes(error: DjangoValidationError) -> set[str]:
+    if hasattr(error, "error_dict"):
+        return {e.code for errors in error.error_dict.values() for e in errors if e.code}
+    return {e.code for e in error.error_list if e.code}
+
+
 def _on_service_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     # An illegal state change is a conflict with the resource as it stands, not a bad request.
-    status = 409 if isinstance(exc, IllegalTransition) else 400
+    if isinstance(exc, IllegalTransition):
+        status = 409
+    elif _codes(exc) & FORBIDDEN_CODES:
+        status = 403
+    else:
+        status = 400
     errors = _field_errors(exc)
     return problem(status, errors[0]["message"] if errors else str(exc), errors)
 

@@ -13,8 +13,9 @@ RULES = {
     "mentorships_resume": rule(members=409, coordinators=409),
     # Goals and meetings are the pair's content: their pages are for members only.
     "goals_list": rule(members=200, coordinators=404),
-    # The goal is the mentee's: the mentor may see it but not move it (the service refuses).
-    "goals_progress": {**rule(members=200, coordinators=404), "mentor": 400},
+    # The goal is the mentee's: the mentor may see it but not move it (the service refuses
+    # because of who asks: 403).
+    "goals_progress": {**rule(members=200, coordinators=404), "mentor": 403},
     "meetings_list": rule(members=200, coordinators=404),
 }
 

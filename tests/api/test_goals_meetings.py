@@ -148,11 +148,11 @@ def test_an_illegal_status_move_is_a_conflict(client, mentee, goal):
     assert goal.status == GoalStatus.ACHIEVED
 
 
-def test_someone_elses_goal_is_refused_with_the_services_reason(client, mentor, goal):
+def test_someone_elses_goal_is_forbidden_with_the_services_reason(client, mentor, goal):
     response = post_json(
         client, mentor, progress_url(goal), {"status": "in_progress", "progress": 5}
     )
-    body = assert_problem(response, 400)
+    body = assert_problem(response, 403)
     assert "Only the person whose goal it is" in body["detail"]
     goal.refresh_from_db()
     assert goal.progress == 0
