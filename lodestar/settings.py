@@ -280,3 +280,28 @@ LOGGING = {
 # --- Webhooks (lodestar/webhooks) ---
 
 # --- Single sign-on (OpenID Connect through allauth) ---
+# Off unless OIDC_SERVER_URL is set: then the login page offers "Sign in with <OIDC_NAME>" and
+# accounts are created on first sign-in for verified addresses in OIDC_ALLOWED_DOMAINS (comma-
+# separated; "*" for any domain the provider verifies). The rules live in lodestar/accounts/sso.py.
+SOCIALACCOUNT_ADAPTER = "lodestar.accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# An SSO sign-in with a verified, allowed address reaches the local account that has it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_PROVIDERS: dict = {}
+OIDC_ALLOWED_DOMAINS: list[str] = []
+if env.str("OIDC_SERVER_URL", default=""):
+    from lodestar.accounts.sso_config import oidc_settings
+
+    _sso = oidc_settings(
+        server_url=env.str("OIDC_SERVER_URL"),
+        client_id=env.str("OIDC_CLIENT_ID", default=""),
+        client_secret=env.str("OIDC_CLIENT_SECRET", default=""),
+        provider_id=env.str("OIDC_PROVIDER_ID", default="sso"),
+        name=env.str("OIDC_NAME", default="SSO"),
+        allowed_domains=env.list("OIDC_ALLOWED_DOMAINS", default=[]),
+        form_action=CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+        extra_form_action=env.list("OIDC_EXTRA_FORM_ACTION", default=[]),
+    )
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = _sso.pop("CSP_FORM_ACTION")
+    vars().update(_sso)
