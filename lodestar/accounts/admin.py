@@ -79,6 +79,16 @@ class UserAdmin(BaseUserAdmin):
                 )
             },
         ),
+        (
+            _("HR directory"),
+            {
+                "fields": ("manager", "directory_synced_at"),
+                "description": _(
+                    "Kept up to date by the directory sync, which overwrites a manager changed "
+                    "here. Nobody is ever matched with their own manager."
+                ),
+            },
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -98,10 +108,17 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
     list_display = ["email", "name", "timezone", "is_active", "is_staff", "date_joined"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
+    list_filter = [
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        ("directory_synced_at", admin.EmptyFieldListFilter),
+        "groups",
+    ]
     search_fields = ["email", "name"]
     ordering = ["email"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "directory_synced_at"]
+    autocomplete_fields = ["manager"]
     inlines = [ProfileInline, AvailabilityWindowInline]
 
     def get_inlines(self, request, obj):
@@ -111,10 +128,25 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "job_title", "organisation", "seniority", "location", "updated_at"]
+    list_display = [
+        "user",
+        "job_title",
+        "department",
+        "organisation",
+        "seniority",
+        "location",
+        "updated_at",
+    ]
     list_filter = ["seniority"]
     list_select_related = ["user"]
-    search_fields = ["user__email", "user__name", "job_title", "organisation", "location"]
+    search_fields = [
+        "user__email",
+        "user__name",
+        "job_title",
+        "department",
+        "organisation",
+        "location",
+    ]
     autocomplete_fields = ["user", "skills", "interests"]
     readonly_fields = ["updated_at"]
 

@@ -47,6 +47,26 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("active"), default=True, help_text=_("Unticking this deactivates the account.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=dj_timezone.now)
+    # From the HR directory (accounts/directory.py). The matching engine never pairs a person
+    # with their own manager.
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    directory_synced_at = models.DateTimeField(
+        _("last listed in the HR directory"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Set by the directory sync; only these people are deactivated when they drop out "
+            "of the directory."
+        ),
+    )
 
     objects = UserManager()
 

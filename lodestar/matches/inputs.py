@@ -34,6 +34,7 @@ from lodestar.programs.models import (
 )
 
 from .models import Exclusion, Pin
+from .reporting_lines import reporting_line_pairs, reporting_line_reason
 
 TIMEZONE_FIELD = "timezone"
 
@@ -156,7 +157,7 @@ def field_name(question: Question) -> str:
 def people(program: Program, role: str, *, exclude_seated: bool) -> list[Enrolment]:
     """Approved enrolments of one role, in a fixed order (values_of reads their answers)."""
     found = list(
-        Enrolment.objects.filter(program=program, role=role)
+        Enrolment.objects.filter(program=program, role=role, user__is_active=True)
         .approved()
         .select_related("user__profile", "program")
         .order_by("pk")
@@ -330,6 +331,14 @@ def build_problem(
         for a, b in pairs:
             if a in mentee_index and b in mentor_index:
                 exclusions.append((mentee_index[a], mentor_index[b]))
+    # Nobody is matched with their own manager (or report): the HR directory's reporting lines.
+    lines = reporting_line_pairs(mentees, mentors)
+    exclusions.extend(lines)
+    forbidden_reasons = scorer.forbidden_reasons() if for_run else {}
+    if for_run:
+        # Read only for a mentee left with no allowed mentor at all, where the line is part of why.
+        for i in sorted({i for i, _j in lines} - set(forbidden_reasons)):
+            forbidden_reasons[i] = reporting_line_reason(mentees[i], mentors, peer=peer)
     problem = Problem(
         scores=scorer,
         capacities=capacities,
@@ -337,7 +346,7 @@ def build_problem(
         exclusions=tuple(sorted(set(exclusions))),
         mentee_ids=tuple(str(e.pk) for e in mentees),
         mentor_ids=tuple(str(e.pk) for e in mentors),
-        forbidden_reasons=scorer.forbidden_reasons() if for_run else {},
+        forbidden_reasons=forbidden_reasons,
     )
     return ProgramProblem(
         program=program,

@@ -29,6 +29,7 @@ from lodestar.programs.models import Enrolment, Program, Role
 from .explain import Reason, explain_pairs, hours_text, overlap_hours
 from .inputs import NoCriteria, ProgramProblem, availability_by_user, build_problem, people
 from .models import Choice, Exclusion, MatchRun, MentorshipRequest
+from .reporting_lines import reporting_line_pairs
 from .services.requests import is_acceptable
 from .states import RequestStatus, RunStatus
 
@@ -108,8 +109,8 @@ class Recommendations:
 def recommend_mentors(*, mentee: Enrolment) -> Recommendations:
     """The approved mentors of the mentee's program, ranked for this mentee.
 
-    Mentors a required criterion or an exclusion rules out are left out: the mentee could not
-    ask them. Full mentors stay on the list (after the others), so that a filter can show them.
+    Mentors a required criterion, an exclusion or a reporting line (the mentee's own manager)
+    rules out are left out: the mentee could not ask them. Full mentors stay on the list (after the others), so that a filter can show them.
     """
     program = mentee.program
     me = _with_scoring_data(mentee)
@@ -127,7 +128,8 @@ def recommend_mentors(*, mentee: Enrolment) -> Recommendations:
         loads = seats.mentor_loads(program)
         left = [max(0, seats.capacity_of(e) - loads.get(e.pk, 0)) for e in mentors]
         scores = [None] * len(mentors)
-    excluded = _excluded(me)
+    # Never one's own manager (or report); with criteria, the problem has ruled them out too.
+    excluded = _excluded(me) | {mentors[j].pk for _i, j in reporting_line_pairs([me], mentors)}
     prices, priced_by = _prices(program, mentee=me, mentors=mentors, seats_left=left)
     latest = _latest_requests(me)
     chosen = set(Choice.objects.filter(mentee=me).values_list("mentor_id", flat=True))

@@ -13,6 +13,7 @@ from lodestar.programs.models import Enrolment, Role
 from lodestar.programs.states import EnrolmentStatus
 
 from ..models import Choice, Exclusion
+from ..reporting_lines import reporting_line
 
 MAX_CHOICES = 10
 UP, DOWN = "up", "down"
@@ -44,6 +45,12 @@ def choice_add(*, mentee: Enrolment, mentor: Enrolment, by: User) -> Choice:
         raise ValidationError(
             _("You cannot ask %(name)s in this program.") % {"name": mentor.user.display_name},
             code="excluded",
+        )
+    if reporting_line(mentee.user, mentor.user):
+        raise ValidationError(
+            _("You cannot ask %(name)s: nobody is matched with their own manager.")
+            % {"name": mentor.user.display_name},
+            code="reporting_line",
         )
     current = list(Choice.objects.filter(mentee=mentee))
     if any(choice.mentor_id == mentor.pk for choice in current):

@@ -3,7 +3,7 @@
 The engine still has its say: the preview shows the pair's score and each criterion's points,
 and warns when the mentor is full or a required criterion fails. Those warnings can be
 overridden with a written reason (kept on the mentorship and logged); a mentee who already has
-a mentorship, or a pair the program excluded, cannot.
+a mentorship, a pair the program excluded, or a person and their own manager, cannot.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from lodestar.programs.states import EnrolmentStatus, ProgramStatus
 
 from ..inputs import NoCriteria, build_problem
 from ..models import Exclusion
+from ..reporting_lines import reporting_line
 from .requests import withdraw_open_requests
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class PairCheck:
     capacity: int = 0
     taken: int = 0
     excluded: bool = False
+    reporting_line: str = ""  # why the two may not be matched: one manages the other
     already_matched: list[str] = field(default_factory=list)  # names
 
     @property
@@ -64,6 +66,11 @@ class PairCheck:
             found.append(
                 _("%(a)s and %(b)s are excluded from being matched in this program.")
                 % {"a": self.mentee.user.display_name, "b": self.mentor.user.display_name}
+            )
+        if self.reporting_line:
+            found.append(
+                _("%(line)s Nobody is matched with their own manager.")
+                % {"line": self.reporting_line}
             )
         return found
 
@@ -161,6 +168,7 @@ def manual_pair_check(*, program: Program, mentee: Enrolment, mentor: Enrolment)
     if peer:
         either_way |= Q(mentee=mentor, mentor=mentee)
     check.excluded = Exclusion.objects.filter(either_way, program=program).exists()
+    check.reporting_line = reporting_line(mentee.user, mentor.user) or ""
     return check
 
 
@@ -229,7 +237,8 @@ def manual_pair_create(
     """An active mentorship the coordinator made by hand; both people are told. In a group
     program, a mentor who already leads a circle takes the mentee into it.
 
-    A mentee who already has a mentorship, or an excluded pair: refused. A full mentor or a
+    A mentee who already has a mentorship, an excluded pair, or a person and their own manager:
+    refused. A full mentor or a
     failed required criterion: allowed only with an override reason, which is recorded.
     """
     if not is_coordinator(by, program):

@@ -30,6 +30,7 @@ from lodestar.programs.states import EnrolmentStatus, ProgramStatus
 
 from ..inputs import NoCriteria, build_problem
 from ..models import Choice, Exclusion, MentorshipRequest, RequestMessage
+from ..reporting_lines import reporting_line
 from ..request_tasks import expire_request
 from ..states import REQUEST_STATES, RequestStatus
 
@@ -132,6 +133,12 @@ def _check_can_ask(mentee: Enrolment, mentor: Enrolment) -> None:
         raise ValidationError(
             _("You cannot ask %(name)s in this program.") % {"name": mentor.user.display_name},
             code="excluded",
+        )
+    if reporting_line(mentee.user, mentor.user):
+        raise ValidationError(
+            _("You cannot ask %(name)s: nobody is matched with their own manager.")
+            % {"name": mentor.user.display_name},
+            code="reporting_line",
         )
     if seats.seats_left(mentor) <= 0:
         raise ValidationError(
@@ -472,7 +479,7 @@ def _forward(request: MentorshipRequest) -> MentorshipRequest | None:
         mentor = choice.mentor
         if mentor.status != EnrolmentStatus.APPROVED or mentor.role != Role.MENTOR:
             continue
-        if seats.seats_left(mentor) <= 0:
+        if seats.seats_left(mentor) <= 0 or reporting_line(mentee.user, mentor.user):
             continue
         forwarded = _send(
             mentee=mentee, mentor=mentor, message=request.message, forwarded_from=request

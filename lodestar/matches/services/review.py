@@ -28,6 +28,7 @@ from lodestar.programs.states import EnrolmentStatus
 
 from ..inputs import NoCriteria, build_problem
 from ..models import Exclusion, ExclusionSource, MatchRun, Pin, Proposal, ProposalSource
+from ..reporting_lines import reporting_line
 from ..states import RunStatus
 from .runs import EXCLUDED, REASON_TEXTS
 
@@ -325,6 +326,10 @@ def _scored(run: MatchRun, pairs: list[tuple[Enrolment, Enrolment]]) -> list[Pai
             check.refusals.append(
                 _("%(mentee)s and %(mentor)s are excluded from being matched in this program.")
                 % names
+            )
+        if line := reporting_line(mentee.user, mentor.user):
+            check.refusals.append(
+                _("%(line)s Nobody is matched with their own manager.") % {"line": line}
             )
         for label in built.failed_required(mentee, mentor):
             check.refusals.append(
