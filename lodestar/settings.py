@@ -278,6 +278,14 @@ LOGGING = {
 }
 
 # --- Webhooks (lodestar/webhooks) ---
+# Seconds a receiver has to answer one delivery (connect, send, first bytes of the answer).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+# How long a worker holds a delivery while sending it: must outlast a few WEBHOOK_TIMEOUTs.
+WEBHOOK_LEASE_SECONDS = env.int("WEBHOOK_LEASE_SECONDS", default=120)
+# Finished deliveries (delivered or given up) are deleted this many days after the event.
+WEBHOOK_KEEP_DAYS = env.int("WEBHOOK_KEEP_DAYS", default=30)
+# Off in production: a coordinator must not make the server call its own network (SSRF).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # --- Single sign-on (OpenID Connect through allauth) ---
 # Off unless OIDC_SERVER_URL is set: then the login page offers "Sign in with <OIDC_NAME>" and

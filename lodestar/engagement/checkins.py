@@ -25,6 +25,7 @@ from lodestar.mentorships.policy import require_writable_member
 from lodestar.mentorships.states import MentorshipStatus
 from lodestar.programs.models import Cadence
 from lodestar.programs.policy import is_coordinator
+from lodestar.webhooks import events as webhook_events
 
 from .models import CheckIn, CheckInInvitation, Mood
 from .services import alert_coordinators, notify
@@ -161,6 +162,8 @@ def checkin_submit(
                 blockers=blockers,
                 wants_contact=bool(wants_contact),
             )
+            if checkin.wants_contact:  # in the check-in's own transaction: both or neither
+                webhook_events.checkin_flagged(checkin)
     except IntegrityError:  # the same member, twice at once
         raise already from None
     if checkin.wants_contact:

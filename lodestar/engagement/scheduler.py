@@ -48,6 +48,8 @@ JOBS = (
     Job("survey_sending", HOUR, "lodestar.evaluations.scheduling.surveys_assign_due"),
     Job("survey_reminders", HOUR, "lodestar.evaluations.scheduling.surveys_remind_due"),
     Job("survey_expiry", HOUR, "lodestar.evaluations.scheduling.surveys_expire_due"),
+    Job("webhook_retries", MINUTE, "lodestar.webhooks.tasks.deliveries_retry_due"),
+    Job("webhook_purge", DAY, "lodestar.webhooks.tasks.deliveries_purge"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -48,6 +48,7 @@ from lodestar.meetings.states import MeetingStatus
 from lodestar.programs.models import Program, Role
 from lodestar.programs.policy import is_coordinator
 from lodestar.programs.states import EnrolmentStatus
+from lodestar.webhooks import events as webhook_events
 
 from . import seats
 from .goal_states import GoalStatus
@@ -440,6 +441,7 @@ def _finish(
     closure.finished_at = now
     closure.save(update_fields=["finished_at"])
     mentorship_finished.send(sender=Mentorship, mentorship=current)
+    webhook_events.mentorship_closed(current, closure)
     kind = "mentorship_completed" if status == MentorshipStatus.COMPLETED else "mentorship_ended"
     _tell(members, current, kind)
 
@@ -535,6 +537,7 @@ def closure_record_end(
     closure.outcome = Outcome.ENDED_EARLY
     closure.finished_at = now
     closure.save()
+    webhook_events.mentorship_closed(mentorship, closure)
     return closure
 
 

@@ -19,6 +19,7 @@ from lodestar.engagement.services import notify
 from lodestar.programs.models import Enrolment, Program, Role
 from lodestar.programs.policy import is_coordinator
 from lodestar.programs.states import EnrolmentStatus
+from lodestar.webhooks import events as webhook_events
 
 from . import seats
 from .closure import closure_record_end
@@ -99,6 +100,8 @@ def mentorship_create(
     )
     if notify_members and status == MentorshipStatus.ACTIVE and origin == Origin.MANUAL:
         _tell_members(mentorship, "mentorship_created")
+    if status == MentorshipStatus.ACTIVE:
+        webhook_events.mentorship_started(mentorship)
     return mentorship
 
 
@@ -275,6 +278,7 @@ def mentorship_accept(*, mentorship: Mentorship, user: User) -> Mentorship:
         current.start_date = current.start_date or _start_date(current.program)
         current.save(update_fields=["status", "start_date", "updated_at"])
         _tell_members(current, "mentorship_started")
+        webhook_events.mentorship_started(current)
     return current
 
 

@@ -31,6 +31,8 @@ ALL = [
     "survey_sending",
     "survey_reminders",
     "survey_expiry",
+    "webhook_retries",
+    "webhook_purge",
 ]
 calls: list[str] = []
 
@@ -61,8 +63,12 @@ def test_each_job_runs_again_only_after_its_interval():
     now = timezone.now()
     scheduler_tick(now=now)
     assert scheduler_tick(now=now + timedelta(seconds=30)) == []
-    assert scheduler_tick(now=now + timedelta(minutes=1)) == ["email_retries"]
-    assert scheduler_tick(now=now + timedelta(minutes=10)) == ["message_digests", "email_retries"]
+    assert scheduler_tick(now=now + timedelta(minutes=1)) == ["email_retries", "webhook_retries"]
+    assert scheduler_tick(now=now + timedelta(minutes=10)) == [
+        "message_digests",
+        "email_retries",
+        "webhook_retries",
+    ]
     assert scheduler_tick(now=now + timedelta(minutes=10, seconds=30)) == []
     assert scheduler_tick(now=now + timedelta(hours=1)) == [
         "expire_requests",
@@ -77,6 +83,7 @@ def test_each_job_runs_again_only_after_its_interval():
         "survey_sending",
         "survey_reminders",
         "survey_expiry",
+        "webhook_retries",
     ]
     assert scheduler_tick(now=now + timedelta(days=1)) == ALL
 

@@ -24,6 +24,7 @@ from lodestar.mentorships.states import MentorshipStatus
 from lodestar.programs.models import Enrolment, Role
 from lodestar.programs.policy import is_coordinator
 from lodestar.programs.states import EnrolmentStatus
+from lodestar.webhooks import events as webhook_events
 
 from ..models import MatchRun, Proposal
 from ..states import RUN_STATES, RunStatus
@@ -78,6 +79,7 @@ def run_publish(*, run: MatchRun, by: User) -> list[Mentorship]:
     locked.published_at = timezone.now()
     locked.published_by = by
     locked.save(update_fields=["status", "published_at", "published_by"])
+    webhook_events.match_run_published(locked, made)
     # Telling a few thousand people takes longer than a page should: the worker does it.
     run_id = locked.pk
     transaction.on_commit(lambda: _tasks().tell_published_run.enqueue(run_id))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
 from lodestar.core.emails import send_templated_email
+from lodestar.webhooks import events as webhook_events
 
 from ..models import Enrolment, EnrolmentMode, Program, Role
 from ..policy import is_coordinator, open_to_self_enrolment
@@ -68,6 +69,7 @@ def enrolment_apply(
         raise ValidationError(
             _("You have already joined this program."), code="already_enrolled"
         ) from None
+    webhook_events.enrolment_created(enrolment)
     email_participant(
         enrolment,
         "enrolment_welcome" if target == EnrolmentStatus.APPROVED else "enrolment_received",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
 from lodestar.core.emails import send_templated_email
+from lodestar.webhooks import events as webhook_events
 
 from ..models import Enrolment, Invitation, Program, Role, hash_token
 from ..policy import is_coordinator
@@ -205,6 +206,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Enrolment:
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    webhook_events.enrolment_created(enrolment)
     email_participant(enrolment, "enrolment_welcome")
     return enrolment
 
