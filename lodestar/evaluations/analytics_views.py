@@ -4,8 +4,11 @@ Everyone but the program's coordinators gets a 404."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -32,9 +35,18 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# The figures add a day to the end date and count from midnight: keep both far from the
+# calendar's edges (9999-12-31 + 1 day does not exist).
+DATE_RANGE = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9000, 12, 31))]
+
+
 class DatesForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("Until"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=DateInput(), validators=DATE_RANGE
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Until"), required=False, widget=DateInput(), validators=DATE_RANGE
+    )
 
     def clean(self):
         cleaned = super().clean()

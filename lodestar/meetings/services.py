@@ -30,6 +30,7 @@ from lodestar.accounts.models import User
 from lodestar.engagement.services import notify
 from lodestar.mentorships.models import Mentorship
 from lodestar.mentorships.policy import is_member, require_writable_member
+from lodestar.webhooks import events as webhook_events
 
 from .models import (
     MAX_DURATION,
@@ -392,6 +393,7 @@ def meeting_complete(*, meeting: Meeting, by: User, minutes: int | None = None) 
     meeting.status = MeetingStatus.COMPLETED
     meeting.minutes_logged = minutes
     meeting.save(update_fields=["status", "minutes_logged", "updated_at"])
+    webhook_events.meeting_completed(meeting)
     return meeting
 
 
@@ -426,7 +428,14 @@ def shared_note_save(*, meeting: Meeting, by: User, text: str, version: int) -> 
     require_writable_member(by, meeting.mentorship)
     text = _check_note(text)
     note = MeetingNote.objects.select_related("last_edited_by").filter(meeting=meeting).first()
-    if version != (note.version if note else 0):
+    if note is None and version != 0:
+        # Nothing was saved yet, so nobody's text is there to compare with (a stale page cannot
+        # send this; a tampered form or an API call can).
+        raise ValidationError(
+            {"version": _("Nobody has saved this note yet: save it from version 0.")},
+            code="no_note",
+        )
+    if note is not None and version != note.version:
         raise NoteConflict(note)
     note = note or MeetingNote(meeting=meeting)
     note.text = text

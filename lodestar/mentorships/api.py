@@ -5,24 +5,61 @@ only the members see, through the goals' pages' own policy, selector and service
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from lodestar.api.pagination import PageNumberPagination
 from lodestar.api.problems import responses
+from lodestar.programs.models import Role
 from lodestar.programs.policy import get_program_for_coordinator
 
-from . import goals, selectors, services
+from . import agreements, goals, selectors, services
 from .goal_states import GoalStatus
 from .models import Goal, Membership, Mentorship
-from .policy import get_member_workspace, get_mentorship_for
+from .policy import get_member_workspace, get_mentorship_for, is_read_only
 from .states import MentorshipStatus
 
 router = Router(tags=["mentorships"])
 
 StatusName = Literal[tuple(value for value, _label in MentorshipStatus.choices)]
+RoleName = Literal[tuple(Role.values)]
+
+
+# Shared by the workspace's endpoints (meetings, messages, resources, introductions, check-ins).
+
+
+def _storable(value: str) -> str:
+    """Text a database can keep: the pages' forms refuse NUL characters (Django's CharField
+    does), and neither database stores a lone surrogate; the API refuses both with a 422."""
+    if "\x00" in value:
+        raise ValueError(str(ProhibitNullCharactersValidator.message))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("The text is not valid Unicode.")) from None
+    return value
+
+
+# The schema says so too, so that clients (and schema-driven tests) know NUL is refused.
+PlainText = Annotated[
+    str, AfterValidator(_storable), Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+]
+
+
+class PersonRef(Schema):
+    """Someone named in a workspace: their user id and the name the pages show."""
+
+    user_id: int
+    name: str
+
+
+def person_ref(user) -> dict | None:
+    return {"user_id": user.pk, "name": user.display_name} if user is not None else None
 
 
 class MemberOut(Schema):
@@ -182,3 +219,120 @@ def goals_progress(
     goal.mentorship = mentorship
     goal = goals.goal_update_progress(goal=goal, by=request.auth, status=status, progress=progress)
     return selectors.with_owners([goal], mentorship)[0]
+
+
+# The agreement -------------------------------------------------------------------------------
+#
+# Like the agreement's page, for the mentorship's members only (coordinators get its 404). A GET
+# never writes: before anyone has opened the page or saved the agreement, `number` is null and
+# the sections hold the program's template, which the first save (or page visit) makes
+# version 1. Editing and signing go through the page's services, with the same rules: an edit
+# after anyone signed makes the next version, and a signature names the version it signs.
+
+
+class AgreementSectionOut(Schema):
+    key: str
+    title: str
+    text: str
+
+
+class AgreementSignatureOut(Schema):
+    user_id: int
+    name: str
+    role: RoleName
+    signed_at: datetime | None = Field(description="Null until this member signs this version.")
+
+
+class AgreementOut(Schema):
+    number: int | None = Field(description="The current version; null before the first draft.")
+    sections: list[AgreementSectionOut]
+    agreed_at: datetime | None = Field(description="When the last member signed this version.")
+    updated_at: datetime | None
+    signatures: list[AgreementSignatureOut]
+    read_only: bool = Field(description="True once the mentorship has ended.")
+
+
+# A body of one field is still an object: {"number": 2}. (ninja reads a lone Body parameter as
+# the whole body, so these are schemas; a problem names their fields "body.<field>".)
+
+
+class AgreementIn(Schema):
+    sections: dict[str, PlainText] = Field(
+        description="Section key → its text; a section left out is left empty."
+    )
+
+
+class AgreementSignatureIn(Schema):
+    number: int = Field(ge=1, description="The version you read and sign.")
+
+
+def _agreement(mentorship: Mentorship) -> dict:
+    state = selectors.agreement_state(mentorship)
+    version = state.version
+    texts = (
+        version.sections if version else agreements.template_texts(mentorship.program, mentorship)
+    )
+    return {
+        "number": version.number if version else None,
+        "sections": [
+            {"key": section.key, "title": str(section.label), "text": texts.get(section.key, "")}
+            for section in agreements.sections_for(mentorship.program)
+        ],
+        "agreed_at": version.agreed_at if version else None,
+        "updated_at": version.updated_at if version else None,
+        "signatures": [
+            {
+                "user_id": row["member"].user_id,
+                "name": row["member"].user.display_name,
+                "role": row["member"].role,
+                "signed_at": row["signed_at"],
+            }
+            for row in state.signatures
+        ],
+        "read_only": is_read_only(mentorship),
+    }
+
+
+@router.get(
+    "/{mentorship_id}/agreement/",
+    response=responses({200: AgreementOut}, 404, 422),
+    operation_id="agreements_get",
+)
+def agreements_get(request: HttpRequest, mentorship_id: int):
+    """The current version of the mentorship's agreement, section by section, with who signed
+    it (members only)."""
+    return _agreement(get_member_workspace(request.auth, mentorship_id))
+
+
+@router.put(
+    "/{mentorship_id}/agreement/",
+    response=responses({200: AgreementOut}, 400, 403, 404, 422),
+    operation_id="agreements_edit",
+)
+def agreements_edit(
+    request: HttpRequest,
+    mentorship_id: int,
+    body: AgreementIn,
+):
+    """Propose or edit the agreement. While nobody has signed, the draft changes in place; once
+    anyone has, this makes the next version and everybody signs again."""
+    mentorship = get_member_workspace(request.auth, mentorship_id)
+    agreements.agreement_edit(mentorship=mentorship, by=request.auth, sections=body.sections)
+    return _agreement(mentorship)
+
+
+@router.post(
+    "/{mentorship_id}/agreement/sign/",
+    response=responses({200: AgreementOut}, 400, 403, 404, 422),
+    operation_id="agreements_sign",
+)
+def agreements_sign(
+    request: HttpRequest,
+    mentorship_id: int,
+    body: AgreementSignatureIn,
+):
+    """Sign the current version (its number, so that nobody signs a text they did not read).
+    When every member has signed, the agreement is agreed."""
+    mentorship = get_member_workspace(request.auth, mentorship_id)
+    agreements.agreement_sign(mentorship=mentorship, by=request.auth, number=body.number)
+    return _agreement(mentorship)

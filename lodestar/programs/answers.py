@@ -86,7 +86,7 @@ def _number(raw: Any, *, what: str) -> float:
         raise ValidationError(_("Enter a number."), code="invalid_number")
     try:
         value = float(str(raw).strip().replace(",", ".")) if isinstance(raw, str) else float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an integer too large for a float, too
         raise ValidationError(
             _("“%(value)s” is not %(what)s.") % {"value": raw, "what": what}, code="invalid_number"
         ) from None

@@ -106,6 +106,13 @@ def test_dates_in_the_wrong_order_are_refused_and_nothing_is_filtered(coordinato
     assert response.context["figures"].funnel.total["applied"] == 10
 
 
+def test_a_date_at_the_end_of_the_calendar_is_refused_not_a_server_error(coordinator_client, story):
+    response = coordinator_client.get(dashboard_url(story.program), {"date_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_to"]
+    assert response.context["figures"].funnel.total["applied"] == 10
+
+
 def test_an_unknown_cohort_is_refused(coordinator_client, story):
     response = coordinator_client.get(dashboard_url(story.program), {"cohort": "department:Nope"})
     assert response.context["form"].errors["cohort"]
