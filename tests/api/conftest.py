@@ -1,6 +1,7 @@
 """API personas: the suite's people with a mentorship between mentor and mentee, a member of
 another program, a site admin, and a way to call the API with a token."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -42,6 +43,20 @@ def site_admin(db):
     return factories.make_user("admin@example.com", name="Ada Admin", is_superuser=True)
 
 
+@pytest.fixture
+def people(coordinator, mentor, mentee, other_member, site_admin, outsider):
+    """Each role of the authorisation matrix, by name (None for an anonymous caller)."""
+    return {
+        "anonymous": None,
+        "coordinator": coordinator,
+        "mentor": mentor,
+        "mentee": mentee,
+        "other_member": other_member,
+        "site_admin": site_admin,
+        "outsider": outsider,
+    }
+
+
 def bearer(user, scope="read_write") -> dict:
     _token, secret = token_create(
         user=user,
@@ -72,3 +87,11 @@ def assert_problem(response, status: int) -> dict:
     assert body["type"] == "urn:lodestar:problem:" + PROBLEM_KINDS[status]
     assert body["title"] and body["detail"]
     return body
+
+
+def call(client, user, method, url, body=None, scope="read_write"):
+    """Call the API as `user` (anonymously for None) with a JSON body, if any."""
+    headers = bearer(user, scope) if user else {}
+    if body is not None:
+        headers.update(data=json.dumps(body), content_type="application/json")
+    return client.generic(method, url, **headers)

@@ -17,19 +17,6 @@ from .conftest import assert_problem, bearer
 
 
 @pytest.fixture
-def people(coordinator, mentor, mentee, other_member, site_admin, outsider):
-    return {
-        "anonymous": None,
-        "coordinator": coordinator,
-        "mentor": mentor,
-        "mentee": mentee,
-        "other_member": other_member,
-        "site_admin": site_admin,
-        "outsider": outsider,
-    }
-
-
-@pytest.fixture
 def goal(pair, mentee):
     return Goal.objects.create(
         mentorship=pair,

@@ -53,19 +53,6 @@ def test_every_rule_names_every_role():
         assert set(statuses) == set(ROLES), name
 
 
-@pytest.fixture
-def people(coordinator, mentor, mentee, other_member, site_admin, outsider):
-    return {
-        "anonymous": None,
-        "coordinator": coordinator,
-        "mentor": mentor,
-        "mentee": mentee,
-        "other_member": other_member,
-        "site_admin": site_admin,
-        "outsider": outsider,
-    }
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("operation_id", sorted(RULES))
 def test_each_role_gets_exactly_its_access(

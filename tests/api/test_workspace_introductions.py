@@ -12,7 +12,7 @@ from lodestar.network.models import Introduction
 from lodestar.network.states import Answer, IntroductionStatus
 from tests import factories
 
-from .conftest import assert_problem, bearer
+from .conftest import assert_problem, bearer, call
 
 
 @pytest.fixture
@@ -34,13 +34,6 @@ def people(coordinator, mentor, mentee, other_member, site_admin, outsider, thir
         "site_admin": site_admin,
         "outsider": outsider,
     }
-
-
-def call(client, user, method, url, body=None, scope="read_write"):
-    headers = bearer(user, scope) if user else {}
-    if body is not None:
-        headers.update(data=json.dumps(body), content_type="application/json")
-    return client.generic(method, url, **headers)
 
 
 @pytest.fixture

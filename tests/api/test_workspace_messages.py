@@ -10,27 +10,7 @@ from lodestar.messaging import services
 from lodestar.messaging.models import Message
 from tests import factories
 
-from .conftest import assert_problem, bearer
-
-
-@pytest.fixture
-def people(coordinator, mentor, mentee, other_member, site_admin, outsider):
-    return {
-        "anonymous": None,
-        "coordinator": coordinator,
-        "mentor": mentor,
-        "mentee": mentee,
-        "other_member": other_member,
-        "site_admin": site_admin,
-        "outsider": outsider,
-    }
-
-
-def call(client, user, method, url, body=None, scope="read_write"):
-    headers = bearer(user, scope) if user else {}
-    if body is not None:
-        headers.update(data=json.dumps(body), content_type="application/json")
-    return client.generic(method, url, **headers)
+from .conftest import assert_problem, bearer, call
 
 
 def url(pair):
