@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format demo worker bench bench-matching bench-pages venv clean messages
+.PHONY: run test lint format demo worker bench bench-matching bench-pages bench-load soak venv clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,16 @@ bench-pages: venv
 	$(BIN)/python -m bench.platform.recommendations_page
 	$(BIN)/python -m bench.platform.dashboard
 
-bench: venv bench-matching bench-pages
+# The load test: a generated program of 10 000 participants, gunicorn, SQLite then PostgreSQL.
+bench-load: venv
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python -m bench.load.run $(ARGS)
+
+bench: venv bench-matching bench-pages bench-load
+
+# Fault tests too slow for `make test`: kill -9 of the server mid-write, of the worker, restore drill.
+soak: venv
+	$(BIN)/python -m bench.soak.run $(ARGS)
 
 messages: venv
 	cd lodestar && ../$(BIN)/lodestar makemessages -l fr --ignore "static/*"

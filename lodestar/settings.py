@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "lodestar.flash",
     "lodestar.evaluations",
     "lodestar.webhooks",
+    "lodestar.audit",
+    "lodestar.privacy",
     "lodestar.demo",
 ]
 
@@ -313,3 +315,11 @@ if env.str("OIDC_SERVER_URL", default=""):
     )
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = _sso.pop("CSP_FORM_ACTION")
     vars().update(_sso)
+
+# --- Security hardening (issue 8: sessions, throttling, MFA policy, uploads) ---
+
+# --- Reliability (issue 8: health, request ids, structured logs, idempotency) ---
+
+# --- Privacy (issue 8: export, erasure, retention) ---
+
+# --- Audit trail (issue 8) ---
