@@ -17,7 +17,12 @@ def record(
     request=None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Write one audit event: who (`actor`, else `request.user`), did what (`verb`, one of
+    """Write one audit event. Verbs in use: "login_failed", "role_changed", "match_overridden",
+    "match_published", "exported" (a coordinator's CSV/report export), "data_exported" (a
+    person's own data export), "erased", "concern_viewed", "token_created",
+    "conversation_accessed", "retention_purged".
+
+    Write one audit event: who (`actor`, else `request.user`), did what (`verb`, one of
     `AuditEvent.Verb`), to what (`target`, any model instance), in which program, from which
     IP (taken from `request`), with `details` (JSON, never message content)."""
     # Scaffolding: the audit helper replaces this body with the real write.
