@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lodestar.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,10 +77,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lodestar.core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lodestar.accounts.security.SessionTimeoutMiddleware",
+    "lodestar.accounts.security.MfaRequiredMiddleware",
+    "lodestar.accounts.security.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: its process_view runs the view itself (in a transaction), after every other check.
+    "lodestar.core.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "lodestar.urls"
@@ -317,9 +323,133 @@ if env.str("OIDC_SERVER_URL", default=""):
     vars().update(_sso)
 
 # --- Security hardening (issue 8: sessions, throttling, MFA policy, uploads) ---
+# `check --deploy` is clean in production (SECRET_KEY set, DEBUG=0, ALLOWED_HOSTS, HTTPS):
+# tests/security/test_deploy_check.py runs it with a production environment.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+# One year of HSTS outside DEBUG. Preloading (browsers' built-in list) commits the whole
+# registered domain and its subdomains to HTTPS for months and is slow to undo, so it is the
+# operator's decision: SECURE_HSTS_PRELOAD=1 once the domain qualifies.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")  # preload: the operator's decision (above)
+if BEHIND_PROXY and not SECURE_SSL_REDIRECT:
+    # The TLS-terminating proxy redirects http to https, and only it listens publicly; Django
+    # still knows which requests were secure from X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+# allauth throttles by client address: behind a proxy, the address the proxy saw.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+
+# Secure cookies take the __Host- prefix (the browser then refuses them over http, from a
+# subdomain or for another path); plain names over http in development so `make run` works.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Sessions end after SESSION_IDLE_SECONDS without a request and SESSION_ABSOLUTE_SECONDS after
+# sign-in, whatever happens (lodestar/accounts/security.py); a new session id at each sign-in.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Coordinators and site admins must turn on two-factor authentication before anything else.
+MFA_REQUIRED_FOR_COORDINATORS = env.bool("MFA_REQUIRED_FOR_COORDINATORS", default=False)
+# Changing one's email address, password or second factor asks for the password again.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_REAUTHENTICATION_REQUIRED = True
+
+# Throttling of sign-in, sign-up, password reset, re-authentication and second-factor codes
+# (allauth counts in the default cache: see CACHES below). Over the limit a person waits for the
+# window to pass; nothing is locked for good.
+
+
+def _rates(*rates: str) -> str:
+    """allauth's format: "<count>/<period>/<per ip|key|user>" rates, comma-separated."""
+    return ",".join(rates)
+
+
+ACCOUNT_RATE_LIMITS = {
+    "login": _rates("30/m/ip"),
+    # Failed sign-ins (and wrong second-factor codes): per address, and per account for 5 min.
+    "login_failed": _rates("10/m/ip", "5/5m/key"),
+    "signup": _rates("20/m/ip"),
+    "reset_password": _rates("20/m/ip", "5/m/key"),
+    "reset_password_from_key": _rates("20/m/ip"),
+    "reauthenticate": _rates("10/m/user"),
+    "change_password": _rates("5/m/user"),
+    "manage_email": _rates("10/m/user"),
+    "confirm_email": _rates("1/3m/key"),
+}
+# The counters (and allauth's record of used TOTP codes) must be shared by every process: a
+# table in the database unless CACHE_URL names another shared cache (redis://, memcache://).
+# The table is made by `lodestar migrate` (a post_migrate hook in accounts/security.py).
+if not env.str("CACHE_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lodestar_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "lodestar.accounts.passwords.GuessablePasswordValidator"})
 
 # --- Reliability (issue 8: health, request ids, structured logs, idempotency) ---
+# /healthz answers 503 when the task worker's last heartbeat (a scheduler job every minute, run
+# by the worker) is older than this: the scheduler, the queue or the worker is down.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=300)
+# A load balancer's probe may come over plain http even when the site redirects to https.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# API writes sent with an Idempotency-Key are answered once and replayed for this long; a
+# request still running holds its key this long (a retry meanwhile gets 409).
+IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 60 * 60)
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=60)
+# A form's submission token (static/lodestar/submit-once.js) is remembered this long: a double
+# click or a back-and-resubmit within it gets the first answer instead of a second record.
+FORM_SUBMISSION_TTL_SECONDS = env.int("FORM_SUBMISSION_TTL_SECONDS", default=10 * 60)
+# How long a repeated submission waits for the first one, still running, to finish.
+FORM_SUBMISSION_WAIT_SECONDS = env.float("FORM_SUBMISSION_WAIT_SECONDS", default=10)
+
+# Logs: one JSON object per line in production (LOG_FORMAT=json), readable text in development;
+# every line carries the request id (X-Request-ID), the user id and the task id when there is
+# one, and each request writes one access line (lodestar.access) with its status and duration.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "lodestar.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "lodestar.core.logging.JsonFormatter"},
+        "text": {"()": "lodestar.core.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The access line says it once; Django's own "Not Found: /x" lines would repeat it.
+        "django.request": {"level": "ERROR"},
+        # runserver's own access lines, likewise.
+        "django.server": {"level": "WARNING"},
+    },
+}
 
 # --- Privacy (issue 8: export, erasure, retention) ---
 
+# How long a site admin may read a conversation after stating why (privacy/access.py).
+PRIVACY_ACCESS_HOURS = env.int("PRIVACY_ACCESS_HOURS", default=24)
+
 # --- Audit trail (issue 8) ---
+# Sensitive actions (lodestar/audit) are recorded with the client's IP address. Behind a reverse
+# proxy (BEHIND_PROXY=1) it is read from X-Forwarded-For, counting this many proxies of ours
+# from the right: the entries further left are whatever the client sent.
+AUDIT_TRUSTED_PROXIES = env.int("AUDIT_TRUSTED_PROXIES", default=1)
+# Keeps the request at hand for the audit events that services and signals record.
+MIDDLEWARE.append("lodestar.audit.context.AuditContextMiddleware")

@@ -6,8 +6,12 @@ set -euo pipefail
 HTMX=2.0.11
 PICO=2.1.1
 CHARTJS=4.6.1
+# Test-only: the accessibility tests inject axe-core; it is never served by Lodestar.
+AXE=4.14.1
 
-dest="$(cd "$(dirname "$0")/.." && pwd)/lodestar/static/vendor"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dest="$root/lodestar/static/vendor"
+axe_dest="$root/tests/support/axe"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -19,6 +23,7 @@ fetch() {  # package@version -> unpacked into $work/<name>
 fetch "htmx.org@$HTMX" htmx
 fetch "@picocss/pico@$PICO" pico
 fetch "chart.js@$CHARTJS" chartjs
+fetch "axe-core@$AXE" axe
 
 mkdir -p "$dest/htmx" "$dest/pico" "$dest/chartjs"
 cp "$work/htmx/package/dist/htmx.min.js" "$dest/htmx/"
@@ -34,6 +39,12 @@ find "$dest" -name '*.js' -o -name '*.css' | while read -r file; do
   sed -i -e '/^\/\/# sourceMappingURL=/d' -e 's|/\*# sourceMappingURL=[^*]*\*/||' "$file"
 done
 
+# axe-core goes with the tests (tests/e2e/test_accessibility.py), outside the static files.
+mkdir -p "$axe_dest"
+cp "$work/axe/package/axe.min.js" "$axe_dest/"
+cp "$work/axe/package/LICENSE" "$axe_dest/LICENSE"
+echo "axe-core $AXE" > "$axe_dest/VERSION"
+
 cat > "$dest/VERSIONS" <<VERSIONS
 htmx.org $HTMX
 @picocss/pico $PICO
@@ -41,3 +52,4 @@ chart.js $CHARTJS
 VERSIONS
 echo "Vendored into $dest:"
 cat "$dest/VERSIONS"
+echo "Vendored into $axe_dest: $(cat "$axe_dest/VERSION")"

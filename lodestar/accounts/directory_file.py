@@ -235,7 +235,7 @@ def _read_json(data: str | list) -> tuple[list[DirectoryRow], list[RowError]]:
     if isinstance(data, str):
         try:
             data = json.loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
             problem = _("This is not valid JSON (%(problem)s).") % {"problem": exc}
             return [], [RowError(None, None, problem)]
     if not isinstance(data, list):

@@ -67,6 +67,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             "of the directory."
         ),
     )
+    # Set when the account is erased (privacy/erasure.py): the row stays so that shared records
+    # (a message in someone else's thread, a meeting held) keep their author, now anonymous.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -88,7 +91,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Former participant"))
         return self.name or self.email.split("@")[0]
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def get_full_name(self) -> str:
         return self.display_name

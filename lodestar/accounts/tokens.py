@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lodestar.audit.services import record
+
 from .models import ApiToken, TokenScope, User
 
-TOKEN_PREFIX = "lsk"  # noqa: S105 -- a label, not a secret
+TOKEN_PREFIX = "lsk"  # noqa: S105 -- a label, not a secret  # nosec B105
 DEFAULT_LIFETIME_DAYS = 90
 MAX_LIFETIME_DAYS = 365
 NAME_MAX = 80
@@ -79,6 +81,7 @@ def token_create(
         scope=scope,
         expires_at=_expiry_moment(user, expires_on),
     )
+    record("token_created", actor=user, target=token, details={"scope": scope, "prefix": prefix})
     return token, secret
 
 

@@ -40,7 +40,11 @@ api = LodestarAPI(
         "Programs and mentorships, with the same rules as the web pages. Authenticate with "
         "your browser session (send the CSRF token on writes) or a personal access token "
         "from your profile as `Authorization: Bearer <token>`. Errors are RFC 9457 problem "
-        "details; lists are paginated with `page` and `page_size`."
+        "details; lists are paginated with `page` and `page_size`. A write (POST, PUT, PATCH, "
+        "DELETE) may carry an `Idempotency-Key` header (1–255 printable ASCII characters): a "
+        "retry with the same key and body within 24 hours gets the first answer again, marked "
+        "`Idempotent-Replayed: true`, instead of doing the work twice; the same key with another "
+        "body is a 422 problem, and a 409 while the first request is still being processed."
     ),
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -120,3 +120,52 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row: when the task worker last ran the scheduler's heartbeat job (core/health.py).
+
+    A recent beat proves the whole chain alive: the scheduler enqueued, the queue held, the
+    worker ran."""
+
+    beat_at = models.DateTimeField(_("last beat at"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyRecord(models.Model):
+    """A write that must happen once (core/idempotency.py): an API call's Idempotency-Key or a
+    form's submission token, the request it came with and, once done, the response to replay.
+
+    While `status` is empty the request is in progress, held by `attempt` until `locked_until`;
+    the view's writes and the stored response commit in one transaction, so a held record whose
+    holder died has written nothing and may be taken over after the lock."""
+
+    scope = models.CharField(_("scope"), max_length=10)  # "api" or "form"
+    owner = models.CharField(_("owner"), max_length=80)  # "user:<pk>" or "token:<digest>"
+    key = models.CharField(_("key"), max_length=300)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    attempt = models.UUIDField(_("attempt"))
+    locked_until = models.DateTimeField(_("locked until"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    headers = models.JSONField(_("response headers"), default=dict, blank=True)
+    body = models.BinaryField(_("response body"), default=b"", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "owner", "key"], name="idempotency_record_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_record_created")]
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.owner} {self.key}"

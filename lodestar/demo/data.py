@@ -9,7 +9,7 @@ from datetime import date, time
 
 DEMO_DOMAIN = "demo.lodestar.test"
 # Published in the README on purpose: demo accounts only, never a real deployment's.
-DEMO_PASSWORD = "lodestar-demo"  # noqa: S105
+DEMO_PASSWORD = "lodestar-demo"  # noqa: S105  # nosec B105
 
 PROGRAM_SLUG = "northstar-2027"
 PROGRAM_NAME = "Northstar Mentoring 2027"

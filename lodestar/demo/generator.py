@@ -129,7 +129,8 @@ def generate(
                 "(lodestar demo --reset)."
             )
 
-    rng = random.Random(seed)
+    # Reproducible demo data, not secrets (nosec).
+    rng = random.Random(seed)  # nosec B311
     people = draw_people(
         rng, mentors=mentors, mentees=mentees, applicants=applicants, waitlisted=waitlisted
     )

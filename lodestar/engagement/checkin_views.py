@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lodestar.audit.services import record_many
 from lodestar.mentorships.models import Membership, Mentorship
 from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.states import HOLDS_A_SEAT, MentorshipStatus
@@ -175,6 +176,7 @@ def program_checkins(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("user")
         .order_by("created_at", "id")
     )
+    record_many("concern_viewed", targets=help_requests, program=program, request=request)
     members = Membership.objects.select_related("user").annotate(
         latest_mood=_latest("mood"),
         latest_at=_latest("created_at"),

@@ -102,6 +102,7 @@ def _help_recipients(program) -> list[User]:
     return list(User.objects.filter(is_superuser=True, is_active=True))
 
 
+@transaction.atomic
 def checkin_submit(
     *,
     mentorship: Mentorship,

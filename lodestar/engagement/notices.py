@@ -93,6 +93,11 @@ NOTICES = {
     "closure_reopened": _("A coordinator of %(program)s reopened your mentorship with %(other)s."),
     # Coordinator alerts (issue 5 item 7): params person (a member), other, program.
     "pair_at_risk": _("The mentorship of %(person)s and %(other)s in %(program)s may be at risk."),
+    # Privacy (issue 8): params program.
+    "conversation_accessed": _(
+        "A site admin of Lodestar read your mentorship’s messages in %(program)s, to look "
+        "into a reported concern."
+    ),
 }
 
 # Each kind belongs to one category: people choose, per category, in-app and email
@@ -212,10 +217,15 @@ CATEGORIES = {
         ),
         "kinds": ["checkin_help_wanted", "concern_reported", "pair_at_risk"],
     },
+    "privacy": {
+        "label": _("Privacy"),
+        "help": _("A site admin read your mentorship’s messages. You are always told."),
+        "kinds": ["conversation_accessed"],
+    },
 }
 
 # Categories nobody can turn off: a coordinator must hear that a member needs help.
-ESSENTIAL_CATEGORIES = frozenset({"coordinator_alerts"})
+ESSENTIAL_CATEGORIES = frozenset({"coordinator_alerts", "privacy"})
 
 # Alerts that also go to the program's chat webhook (webhooks.py).
 COORDINATOR_ALERTS = frozenset(CATEGORIES["coordinator_alerts"]["kinds"])

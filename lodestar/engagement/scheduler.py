@@ -50,6 +50,9 @@ JOBS = (
     Job("survey_expiry", HOUR, "lodestar.evaluations.scheduling.surveys_expire_due"),
     Job("webhook_retries", MINUTE, "lodestar.webhooks.tasks.deliveries_retry_due"),
     Job("webhook_purge", DAY, "lodestar.webhooks.tasks.deliveries_purge"),
+    Job("retention_purge", DAY, "lodestar.privacy.retention.retention_purge_due"),
+    Job("worker_heartbeat", MINUTE, "lodestar.core.health.heartbeat_record"),
+    Job("idempotency_purge", HOUR, "lodestar.core.idempotency.idempotency_purge"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -24,6 +24,7 @@ from .preferences import channels_for, unsubscribe_headers, unsubscribe_url
 from .webhooks import alert_webhook
 
 
+@transaction.atomic
 def notify(
     *, user: User, kind: str, url: str = "", email: bool = True, **params: str
 ) -> Notification | None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from lodestar.audit.services import record
 from lodestar.programs.models import Program
 from lodestar.programs.policy import get_program_for_coordinator
 
@@ -149,6 +150,7 @@ def dashboard_export(request: HttpRequest, slug: str, kind: str) -> HttpResponse
     figures = program_figures(program, filters)
     tables = exports.dashboard_tables(figures)
     filename = f"{program.slug}-dashboard-{timezone.localdate():%Y-%m-%d}.{kind}"
+    record("exported", target=program, request=request, details={"report": f"dashboard.{kind}"})
     if kind == "csv":
         response = HttpResponse(
             BOM + exports.tables_csv(tables), content_type="text/csv; charset=utf-8"

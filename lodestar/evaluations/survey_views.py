@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lodestar.audit.services import record
 from lodestar.programs.forms import add_service_errors
 from lodestar.programs.models import Role
 from lodestar.programs.policy import get_program_for_coordinator
@@ -335,6 +336,7 @@ def survey_results_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     for row in results_rows(results):
         writer.writerow([_cell(cell) for cell in row])
     filename = f"{survey.program.slug}-survey-{survey.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    record("exported", target=survey, request=request, details={"report": "survey_results"})
     response = HttpResponse(BOM + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

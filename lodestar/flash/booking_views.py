@@ -10,8 +10,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,30 +33,10 @@ from .forms import (
 )
 from .links import BOOKING_ROUTE
 from .models import Booking, SessionFeedback
+from .policy import get_booking_for
 from .states import BookingStatus
 
 MENTEE, MENTOR = "mentee", "mentor"
-
-
-def get_booking_for(user: User, pk: int) -> Booking:
-    """The booking if the person is its mentee or the mentor of its session; 404 otherwise."""
-    booking = (
-        Booking.objects.filter(
-            Q(mentee__user=user) | Q(slot__office_hours__mentor__user=user), pk=pk
-        )
-        .select_related(
-            "slot__office_hours__program",
-            "slot__office_hours__mentor__user",
-            "mentee__user",
-            "mentee__program",
-            "cancelled_by",
-            "follow_up_of__slot",
-        )
-        .first()
-    )
-    if booking is None:
-        raise Http404
-    return booking
 
 
 def _side(user: User, booking: Booking) -> str:

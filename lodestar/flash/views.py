@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,12 +28,12 @@ from lodestar.accounts.selectors import language_names
 from lodestar.core.languages import language_choices
 from lodestar.meetings.zones import user_zone
 from lodestar.programs.models import Enrolment, Kind, Program, Role
-from lodestar.programs.policy import get_program_for_participant
 from lodestar.programs.states import EnrolmentStatus
 
 from . import services
 from .forms import BookForm, BrowseFilterForm, OfficeHoursForm, ReasonForm, show_service_errors
 from .models import Booking, OfficeHours, Repeat, SessionFeedback, Slot
+from .policy import flash_program, get_own_office_hours, get_own_slot, my_enrolment, own_booking
 from .selectors import NEXT_SLOTS, bookable_mentors, mentor_office_hours, program_topics
 from .slots import ACTIVE_PROGRAMS
 from .states import BookingStatus
@@ -51,36 +51,7 @@ DASHBOARD_SESSIONS = 3
 # --- access -----------------------------------------------------------------------------------
 
 
-def flash_program(user: User, slug: str) -> Program:
-    """A flash program the person may see; 404 for any other program."""
-    program = get_program_for_participant(user, slug)
-    if program.kind != Kind.FLASH:
-        raise Http404
-    return program
-
-
-def my_enrolment(user: User, program: Program, role: str) -> Enrolment:
-    """The person's approved enrolment in `program` as `role`; 404 if they have none."""
-    enrolment = (
-        Enrolment.objects.filter(
-            program=program, user=user, role=role, status=EnrolmentStatus.APPROVED
-        )
-        .select_related("user", "program")
-        .first()
-    )
-    if enrolment is None:
-        raise Http404
-    return enrolment
-
-
-def own_booking(mentee: Enrolment, pk: int | None) -> Booking | None:
-    """One of the mentee's own bookings (the session a follow-up continues); 404 for anyone
-    else's."""
-    if pk is None:
-        return None
-    return get_object_or_404(
-        Booking.objects.select_related("slot__office_hours__mentor__user"), pk=pk, mentee=mentee
-    )
+# flash_program, my_enrolment and own_booking: policy.py, shared with the booking pages.
 
 
 def _int(value) -> int | None:
@@ -195,11 +166,7 @@ def _published_text(hours: OfficeHours) -> str:
 @login_required
 @require_POST
 def office_hours_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    hours = get_object_or_404(
-        OfficeHours.objects.select_related("mentor__user", "mentor__program"),
-        pk=pk,
-        mentor__user=request.user,
-    )
+    hours = get_own_office_hours(request.user, pk)
     form = ReasonForm(request.POST, auto_id=f"id_hours{hours.pk}_%s")
     if form.is_valid():
         try:
@@ -223,11 +190,7 @@ def office_hours_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def slot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    slot = get_object_or_404(
-        Slot.objects.select_related("office_hours__mentor__user", "office_hours__mentor__program"),
-        pk=pk,
-        office_hours__mentor__user=request.user,
-    )
+    slot = get_own_slot(request.user, pk)
     mentor = slot.office_hours.mentor
     form = ReasonForm(request.POST, auto_id=f"id_slot{slot.pk}_%s")
     if form.is_valid():

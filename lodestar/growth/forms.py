@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from lodestar.accounts.forms import TagListField
-from lodestar.messaging.files import allowed_extensions, describe_allowed
+from lodestar.core.uploads import allowed_extensions, describe_allowed
 
 from .models import (
     COMMENT_MAX,

@@ -5,9 +5,6 @@ Recommendation notes, feedback questions, texts, files and comments belong to th
 members. Coordinators see counts only.
 """
 
-import secrets
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lodestar.core.models import Tag
+from lodestar.core.uploads import stored_name
 from lodestar.mentorships.models import Mentorship
 from lodestar.programs.models import Program
 
@@ -32,9 +30,7 @@ COMMENT_MAX = 5000
 def _random_path(folder: str, filename: str) -> str:
     """A random file name: the name a person gave their file is kept in `file_name` and never
     reaches the file system or a URL."""
-    suffix = PurePath(filename).suffix.lower()[:10]
-    now = timezone.now()
-    return f"{folder}/{now:%Y}/{now:%m}/{secrets.token_hex(16)}{suffix}"
+    return stored_name(folder, filename)
 
 
 def resource_path(resource, filename: str) -> str:

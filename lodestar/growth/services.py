@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
 from lodestar.core.models import Tag
+from lodestar.core.uploads import check_upload, clean_name
 from lodestar.engagement.services import notify
 from lodestar.mentorships.models import Mentorship
 from lodestar.mentorships.policy import require_writable_member
-from lodestar.messaging.files import check_attachment, clean_name
 from lodestar.programs.models import Enrolment, Program, Role
 from lodestar.programs.policy import is_coordinator
 from lodestar.programs.states import EnrolmentStatus
@@ -173,13 +173,8 @@ def _require_editor(user, resource: Resource, *, refused: str) -> None:
 
 
 def _check_file(upload) -> object:
-    """The messaging checks (safe types by name and contents, size cap), reported on "file"."""
-    try:
-        return check_attachment(upload)
-    except ValidationError as error:
-        raise ValidationError(
-            {"file": error.message_dict.get("attachment", error.messages)}
-        ) from None
+    """The shared upload rules (safe types by name and contents, size cap), on "file"."""
+    return check_upload(upload, field="file")
 
 
 def _store_file(obj, upload, kind) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lodestar.accounts.models import User
+from lodestar.core.uploads import download_response
 from lodestar.mentorships.models import Mentorship
 from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.selectors import membership_of, mentors_first
@@ -68,24 +69,6 @@ def _editable_resource(
     if not rights.may_edit(resource):
         raise Http404
     return program, rights, resource
-
-
-def _download(field, name: str, content_type: str) -> FileResponse:
-    """Always a download: never a public media URL, never rendered by the browser."""
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 # The library ---------------------------------------------------------------------------------
@@ -227,7 +210,7 @@ def resource_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     resource = _resource(program, pk, coordinates=rights.coordinates)
     if not resource.file_name:
         raise Http404
-    return _download(resource.file, resource.file_name, resource.file_type)
+    return download_response(resource.file, resource.file_name, resource.file_type)
 
 
 @login_required
@@ -479,4 +462,4 @@ def feedback_file(request: HttpRequest, pk: int, item: int) -> FileResponse:
     _mentorship, feedback = _feedback(request, pk, item)
     if not feedback.file_name:
         raise Http404
-    return _download(feedback.file, feedback.file_name, feedback.file_type)
+    return download_response(feedback.file, feedback.file_name, feedback.file_type)

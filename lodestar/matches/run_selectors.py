@@ -245,6 +245,8 @@ def review(
             "mentee__user__email",
             "mentor__user__name",
             "mentor__user__email",
+            "mentee__user__erased_at",
+            "mentor__user__erased_at",
             "run_id",
             "mentee_id",
             "mentor_id",

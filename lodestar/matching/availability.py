@@ -45,7 +45,8 @@ def zone(name: str) -> ZoneInfo:
     """The IANA zone called name; ValueError with the name if there is none."""
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError, TypeError, AttributeError):
+    # OSError: a name too long for a file name.
+    except (ZoneInfoNotFoundError, ValueError, TypeError, AttributeError, OSError):
         raise ValueError(
             f"unknown time zone {name!r} (an IANA name such as Europe/Paris)"
         ) from None

@@ -132,7 +132,7 @@ def _number(value: Any, label: str, key: str) -> float:
         raise ValueError(f"{label}: {key} must be a number, not {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
         raise ValueError(f"{label}: {key} must be a number, not {value!r}") from None
     if not math.isfinite(number):
         raise ValueError(f"{label}: {key} must be a finite number, not {value!r}")

@@ -284,7 +284,8 @@ def _capacity(
 ) -> int:
     if not cell:
         return default
-    if re.fullmatch(r"\+?\d+", cell):
+    # int() refuses over 4 300 digits: a capacity that long is no capacity anyway.
+    if re.fullmatch(r"\+?\d{1,9}", cell):
         return int(cell)
     raise InputError(
         path,
@@ -644,7 +645,7 @@ def _options(path: str | os.PathLike, where: _TomlPositions, data: dict[str, Any
         return InputError(path, message, line=line, column=column)
 
     solver = data.get("solver")
-    if solver is not None and solver not in SOLVERS:
+    if solver is not None and (not isinstance(solver, str) or solver not in SOLVERS):
         raise fail("solver", f"unknown solver {solver!r} (solvers: {', '.join(SOLVERS)})")
     semantic = data.get("semantic", False)
     if not isinstance(semantic, bool):

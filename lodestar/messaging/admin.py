@@ -1,7 +1,8 @@
-"""Messages in the admin, for support and moderation. Lists never show what people wrote
-(no body, no concern text, and no search inside them): a site admin opens one message or
-concern on purpose to read it. Messages and read marks are read-only here — only the
-services write them, with their checks."""
+"""Messages in the admin, for support and moderation. The admin never shows what people
+wrote in a message (no body, no search inside them): a site admin who must read a
+conversation for a reported concern goes through privacy/access.py, which asks for a reason,
+records it and tells the pair. A concern's change page shows what its reporter chose to share.
+Messages and read marks are read-only here — only the services write them, with their checks."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,7 @@ class ConversationAdmin(ReadOnlyAdmin):
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdmin):
-    # No body here: privacy. Opening a message shows it (the change page, read-only).
+    # No body here, nor on the change page: privacy (reading goes through privacy/access.py).
     list_display = [
         "id",
         "conversation",
@@ -55,7 +56,6 @@ class MessageAdmin(ReadOnlyAdmin):
     fields = [
         "conversation",
         "author",
-        "body",
         "created_at",
         "edited_at",
         "deleted_at",

@@ -1,11 +1,12 @@
 """The message forms. They only shape input; the rules (who, when, which files) live in
-services.py and files.py, whose errors are shown on these forms."""
+services.py and core/uploads.py, whose errors are shown on these forms."""
 
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from .files import allowed_extensions, describe_allowed
+from lodestar.core.uploads import allowed_extensions, describe_allowed
+
 from .models import BODY_MAX, CONCERN_MAX
 
 

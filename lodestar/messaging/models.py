@@ -6,14 +6,12 @@ Message bodies are for the members only. Coordinators see counts and dates; a co
 them what its reporter chose to share (their text and, for a message, that message's words).
 """
 
-import secrets
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lodestar.core.uploads import stored_name
 from lodestar.mentorships.models import Mentorship
 
 BODY_MAX = 5000
@@ -24,9 +22,7 @@ FIRST_LINE_MAX = 120
 def attachment_path(message: "Message", filename: str) -> str:
     """A random file name under messages/<year>/<month>/: the name a person gave their file is
     kept in attachment_name and never reaches the file system or a URL."""
-    suffix = PurePath(filename).suffix.lower()[:10]
-    now = timezone.now()
-    return f"messages/{now:%Y}/{now:%m}/{secrets.token_hex(16)}{suffix}"
+    return stored_name("messages", filename)
 
 
 def first_line(text: str, limit: int = FIRST_LINE_MAX) -> str:

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lodestar.accounts.models import User
+from lodestar.core.uploads import check_attachment, clean_name
 from lodestar.engagement.services import alert_coordinators
 from lodestar.mentorships.models import Mentorship
 from lodestar.mentorships.policy import is_member, require_writable_member
 from lodestar.programs.policy import is_coordinator
 
 from . import digests
-from .files import check_attachment, clean_name
 from .models import BODY_MAX, CONCERN_MAX, Concern, Conversation, Message, ReadMark
 from .selectors import conversation_of, latest_id
 

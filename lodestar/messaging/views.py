@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lodestar.audit.services import record
+from lodestar.core.uploads import download_response
 from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.selectors import membership_of
 from lodestar.programs.forms import add_service_errors
@@ -227,20 +229,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     message = _own_message(request, pk)
     if not message.has_attachment:
         raise Http404
-    try:
-        handle = message.attachment.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=message.attachment_name,
-        content_type=message.attachment_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+    return download_response(message.attachment, message.attachment_name, message.attachment_type)
 
 
 # Unread counts and the inbox ------------------------------------------------------------------
@@ -324,6 +313,7 @@ def _concern_for_coordinator(user, pk: int) -> Concern:
 @require_GET
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _concern_for_coordinator(request.user, pk)
+    record("concern_viewed", target=concern, program=concern.mentorship.program, request=request)
     return render(
         request,
         "messaging/concern_detail.html",

@@ -254,6 +254,23 @@ class Program(models.Model):
             "mentor answers the request as in any program where mentees choose."
         ),
     )
+    # Privacy (privacy/retention.py): months after archiving before the pairs' private content
+    # (messages, notes, free text) is purged; empty keeps it.
+    retention_months = models.PositiveSmallIntegerField(
+        _("months to keep private content after archiving"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Messages, meeting notes and the free text of check-ins and feedback are deleted this "
+            "many months after the program is archived; counts and ratings stay. Leave empty to "
+            "keep them."
+        ),
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, editable=False)
+    content_purged_at = models.DateTimeField(
+        _("private content purged"), null=True, blank=True, editable=False
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),

@@ -14,8 +14,12 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    # The rate-limit counters live in the cache, which outlives a test's database.
+def fresh_rate_limit(db, settings):
+    # The rate limiter counts in the cache, a database table by default: each API call would add
+    # its reads and writes to the query counts asserted here, which measure the endpoints. A
+    # process-local cache keeps the limiter's own cost out (tests/security proves the counters
+    # are shared between processes with the real cache).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
     cache.clear()

@@ -1,6 +1,7 @@
 """Authentication, CSRF, rate limit, problem details, pagination and the OpenAPI document."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from lodestar.mentorships.states import MentorshipStatus
@@ -43,7 +44,7 @@ def test_a_session_write_without_the_csrf_token_is_refused(pair, mentor):
 def test_a_session_write_with_the_csrf_token_goes_through(pair, mentor):
     client = session_client(mentor)
     client.get("/profile/")  # the page sets the CSRF cookie, as a browser would receive it
-    token = client.cookies["csrftoken"].value
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
     response = client.post(f"/api/v1/mentorships/{pair.pk}/pause/", HTTP_X_CSRFTOKEN=token)
     assert response.status_code == 200, response.content
     assert response.json()["status"] == MentorshipStatus.PAUSED

@@ -33,6 +33,9 @@ ALL = [
     "survey_expiry",
     "webhook_retries",
     "webhook_purge",
+    "retention_purge",
+    "worker_heartbeat",
+    "idempotency_purge",
 ]
 calls: list[str] = []
 
@@ -63,11 +66,16 @@ def test_each_job_runs_again_only_after_its_interval():
     now = timezone.now()
     scheduler_tick(now=now)
     assert scheduler_tick(now=now + timedelta(seconds=30)) == []
-    assert scheduler_tick(now=now + timedelta(minutes=1)) == ["email_retries", "webhook_retries"]
+    assert scheduler_tick(now=now + timedelta(minutes=1)) == [
+        "email_retries",
+        "webhook_retries",
+        "worker_heartbeat",
+    ]
     assert scheduler_tick(now=now + timedelta(minutes=10)) == [
         "message_digests",
         "email_retries",
         "webhook_retries",
+        "worker_heartbeat",
     ]
     assert scheduler_tick(now=now + timedelta(minutes=10, seconds=30)) == []
     assert scheduler_tick(now=now + timedelta(hours=1)) == [
@@ -84,6 +92,8 @@ def test_each_job_runs_again_only_after_its_interval():
         "survey_reminders",
         "survey_expiry",
         "webhook_retries",
+        "worker_heartbeat",
+        "idempotency_purge",
     ]
     assert scheduler_tick(now=now + timedelta(days=1)) == ALL
 

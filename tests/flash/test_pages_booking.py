@@ -329,6 +329,7 @@ def test_the_outcome_is_the_mentors_after_the_start(client, clock, booking, ment
     assert response.status_code == 400
     assert "The session has not started yet." in text(response)
     clock.set(TUESDAY + timedelta(minutes=70))
+    client.force_login(mentor)  # 70 idle minutes ended the session (SESSION_IDLE_SECONDS)
     assert "Did the session take place?" in text(client.get(booking_url(booking)))
     client.force_login(mentee)
     response = client.post(outcome, {"status": "held"})

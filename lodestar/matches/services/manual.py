@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
+from lodestar.audit.services import record
 from lodestar.mentorships import seats
 from lodestar.mentorships.circles import circle_add_member
 from lodestar.mentorships.models import Mentorship, Origin
@@ -222,6 +223,7 @@ def _join_circle(
         override_reason=reason if check.warnings else "",
     )
     withdraw_open_requests(mentee=check.mentee)
+    record("match_overridden", actor=by, target=circle, details={"action": "manual_pair"})
     return circle
 
 
@@ -305,4 +307,5 @@ def manual_pair_create(
     # would otherwise wait for an answer that can no longer be given.
     for enrolment in (check.mentee, check.mentor) if peer else (check.mentee,):
         withdraw_open_requests(mentee=enrolment)
+    record("match_overridden", actor=by, target=mentorship, details={"action": "manual_pair"})
     return mentorship

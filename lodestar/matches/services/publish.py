@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lodestar.accounts.models import User
+from lodestar.audit.services import record
 from lodestar.engagement.models import Notification
 from lodestar.engagement.services import notify
 from lodestar.mentorships import seats
@@ -80,6 +81,7 @@ def run_publish(*, run: MatchRun, by: User) -> list[Mentorship]:
     locked.published_by = by
     locked.save(update_fields=["status", "published_at", "published_by"])
     webhook_events.match_run_published(locked, made)
+    record("match_published", actor=by, target=locked, details={"mentorships": len(made)})
     # Telling a few thousand people takes longer than a page should: the worker does it.
     run_id = locked.pk
     transaction.on_commit(lambda: _tasks().tell_published_run.enqueue(run_id))

@@ -20,6 +20,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
+from lodestar.audit.services import record
 from lodestar.matching.problem import Metrics
 from lodestar.mentorships import seats
 from lodestar.programs.models import Answer, Enrolment, Program, Role
@@ -121,6 +122,13 @@ def proposal_pin(*, run: MatchRun, proposal: Proposal, by: User) -> Proposal:
     )
     proposal.source = ProposalSource.PINNED
     proposal.save(update_fields=["source"])
+    record(
+        "match_overridden",
+        actor=by,
+        target=proposal,
+        program=run.program,
+        details={"action": "pin", "run": run.pk},
+    )
     return proposal
 
 
@@ -134,6 +142,13 @@ def proposal_unpin(*, run: MatchRun, proposal: Proposal, by: User) -> Proposal:
     Pin.objects.filter(program=run.program, mentee=proposal.mentee, mentor=proposal.mentor).delete()
     proposal.source = ProposalSource.SOLVER
     proposal.save(update_fields=["source"])
+    record(
+        "match_overridden",
+        actor=by,
+        target=proposal,
+        program=run.program,
+        details={"action": "unpin", "run": run.pk},
+    )
     return proposal
 
 
@@ -168,6 +183,13 @@ def pair_exclude(*, run: MatchRun, proposal: Proposal, by: User) -> Exclusion:
     proposal.delete()
     _set_unmatched(run, add=left)
     _refresh_metrics(run)
+    record(
+        "match_overridden",
+        actor=by,
+        target=exclusion,
+        program=run.program,
+        details={"action": "exclude", "run": run.pk},
+    )
     return exclusion
 
 
@@ -176,6 +198,7 @@ def exclusion_remove(*, exclusion: Exclusion, by: User) -> None:
     """Allow the pair again in later runs (a run already made is not changed)."""
     if not is_coordinator(by, exclusion.program):
         raise PermissionDenied
+    record("match_overridden", actor=by, target=exclusion, details={"action": "allow_again"})
     Exclusion.objects.filter(pk=exclusion.pk).delete()
 
 
@@ -215,6 +238,13 @@ def proposal_reassign(*, run: MatchRun, mentee: Enrolment, mentor: Enrolment, by
     current.save()
     _set_unmatched(run, remove=[mentee.pk])
     _refresh_metrics(run)
+    record(
+        "match_overridden",
+        actor=by,
+        target=current,
+        program=run.program,
+        details={"action": "reassign", "run": run.pk},
+    )
     return current
 
 
@@ -237,6 +267,13 @@ def proposal_swap(
         proposal.source = ProposalSource.EDITED
         proposal.save(update_fields=["mentor", "score", "breakdown", "source"])
     _refresh_metrics(run)
+    record(
+        "match_overridden",
+        actor=by,
+        target=first,
+        program=run.program,
+        details={"action": "swap", "run": run.pk, "with": str(second)},
+    )
     return first, second
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from lodestar.accounts.models import Seniority
@@ -220,7 +221,8 @@ def _help_text(question: Question) -> str:
         hint = _("This also updates your profile.")
     else:
         hint = hints.get(question.kind, "")
-    return " ".join(str(part) for part in (question.help_text, hint) if part)
+    # Escaped here: Django's field templates print help text as HTML, and this is a coordinator's.
+    return format_html_join(" ", "{}", ((part,) for part in (question.help_text, hint) if part))
 
 
 class IntakeForm(forms.Form):
@@ -241,7 +243,7 @@ class IntakeForm(forms.Form):
                     question=question,
                     windows=answers.profile_value(user, ProfileField.AVAILABILITY),
                     label=label,
-                    help_text=question.help_text,
+                    help_text=format_html("{}", question.help_text),
                 )
             else:
                 field = AnswerField(

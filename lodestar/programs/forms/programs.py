@@ -120,6 +120,14 @@ class ProgramForm(forms.Form):
         label=_("After a session, mentees may ask the mentor for a longer mentorship"),
         required=False,
     )
+    retention_months = forms.IntegerField(
+        label=_("Months to keep private content after archiving"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=Program._meta.get_field("retention_months").help_text,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 120}),
+    )
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         if program is not None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import User
+from lodestar.audit.services import record
 from lodestar.core.emails import send_templated_email
 from lodestar.webhooks import events as webhook_events
 
@@ -168,6 +169,7 @@ def clean_capacity(*, role: str, capacity: int | None, program: Program) -> int 
 def forget_answers_for_other_role(enrolment: Enrolment, role: str) -> None:
     # Intake questions are asked per role: answers given as a mentor mean nothing to a mentee.
     if enrolment.role != role:
+        record("role_changed", target=enrolment, details={"from": enrolment.role, "to": role})
         enrolment.answers.all().delete()
         enrolment.intake_completed_at = None
 

@@ -424,8 +424,11 @@ def _check_person(program: Program, row: ImportRow) -> None:
         row.capacity = program.default_mentor_capacity if row.role == Role.MENTOR else None
     elif row.role and row.role != Role.MENTOR:
         row.add_error(CAPACITY, _("Only mentors have a capacity; leave this blank."))
-    elif not _WHOLE_NUMBER.fullmatch(capacity) or not (
-        CAPACITY_MIN <= int(capacity) <= CAPACITY_MAX
+    elif (
+        not _WHOLE_NUMBER.fullmatch(capacity)
+        # int() refuses over 4 300 digits; any capacity in range has far fewer.
+        or len(capacity) > 9
+        or not (CAPACITY_MIN <= int(capacity) <= CAPACITY_MAX)
     ):
         row.add_error(
             CAPACITY,

@@ -31,6 +31,7 @@ MAX_EMAILS_PER_BATCH = 200
 NAME_MAX = User._meta.get_field("name").max_length
 
 
+@transaction.atomic
 def invitation_create(
     *,
     program: Program,

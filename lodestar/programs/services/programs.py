@@ -41,6 +41,7 @@ EDITABLE_FIELDS = (
     "flash_min_notice_hours",
     "flash_cancel_hours",
     "flash_mentorship_requests",
+    "retention_months",
 )
 # "coordinate/new/" is the create page, so no program may be called "new".
 RESERVED_SLUGS = frozenset({"new"})
@@ -93,12 +94,17 @@ def program_transition(*, program: Program, to_status: str, by: User) -> Program
     current = Program.objects.select_for_update().get(pk=program.pk)
     PROGRAM_STATES.check(current.status, to_status)
     # Conditional on the status we checked, so two coordinators clicking at once cannot both win.
+    now = timezone.now()
+    # When it was archived starts the clock of its retention period (privacy/retention.py).
+    archived = {"archived_at": now} if to_status == ProgramStatus.ARCHIVED else {}
     changed = Program.objects.filter(pk=current.pk, status=current.status).update(
-        status=to_status, updated_at=timezone.now()
+        status=to_status, updated_at=now, **archived
     )
     if not changed:
         raise ValidationError(_("Someone changed this program's status meanwhile. Try again."))
     program.status = to_status
+    if archived:
+        program.archived_at = now
     return program
 
 

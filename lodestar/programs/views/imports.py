@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lodestar.accounts.models import Seniority
+from lodestar.audit.services import record
 
 from ..forms.imports import ImportConfirmForm, ImportUploadForm
 from ..models import ProfileField, Program, Question, QuestionKind, Role
@@ -124,6 +125,7 @@ def _result_summary(result: ImportResult) -> str:
 def participants_export(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_coordinator(request.user, slug)
     filename = f"{program.slug}-participants-{timezone.localdate():%Y-%m-%d}.csv"
+    record("exported", target=program, request=request, details={"report": "participants"})
     return _csv_download(participants_export_csv(program=program), filename)
 
 

@@ -1,12 +1,21 @@
-"""Which files may travel with a message, checked twice: by the name's extension and by the
-first bytes of the file itself, so a program or a web page renamed "report.pdf" is refused.
+"""Uploaded files, one set of rules for every upload (message attachments, library resources,
+work shared for feedback):
 
-Only types that browsers never run are allowed (no SVG, HTML or scripts), and downloads are
-always served as attachments with `X-Content-Type-Options: nosniff` on top of this.
+- accepted by the name's extension AND by the first bytes of the file itself, so a program, a
+  web page or an SVG renamed "photo.png" is refused; only types that browsers never run are
+  known here (no SVG, HTML or scripts), and configuration can only narrow them;
+- a size cap, and no empty files;
+- stored under a random name (`stored_name`) below MEDIA_ROOT (var/media), which nothing serves
+  directly: the name a person gave is kept in the database, cleaned (`clean_name`), and only
+  offered back in a download's Content-Disposition;
+- served by `download_response` from a view that has checked permission first: always as an
+  attachment, with nosniff, a sandboxing CSP, no caching and the type we checked.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 import unicodedata
 import zipfile
 import zlib
@@ -15,7 +24,9 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 HEAD_BYTES = 8192
@@ -150,25 +161,25 @@ def clean_name(name: str) -> str:
     return name
 
 
-def check_attachment(upload) -> FileType:
-    """The file's type if it may be attached; a ValidationError (about "attachment") if not."""
+def check_upload(upload, *, field: str = "file") -> FileType:
+    """The file's type if it may be uploaded; a ValidationError about `field` if not."""
     name = clean_name(getattr(upload, "name", "") or "")
     extension = PurePath(name).suffix.lower()
     if extension not in allowed_extensions():
         raise ValidationError(
             {
-                "attachment": _("Files of this type cannot be attached. Allowed: %(allowed)s")
+                field: _("Files of this type cannot be attached. Allowed: %(allowed)s")
                 % {"allowed": describe_allowed()}
             },
             code="file_type",
         )
     size = upload.size or 0
     if size == 0:
-        raise ValidationError({"attachment": _("This file is empty.")}, code="file_empty")
+        raise ValidationError({field: _("This file is empty.")}, code="file_empty")
     if size > max_bytes():
         raise ValidationError(
             {
-                "attachment": _("This file is %(size)s; files may be up to %(max)s.")
+                field: _("This file is %(size)s; files may be up to %(max)s.")
                 % {"size": filesizeformat(size), "max": filesizeformat(max_bytes())}
             },
             code="file_too_large",
@@ -180,7 +191,7 @@ def check_attachment(upload) -> FileType:
     if not kind.looks_right(head, upload):
         raise ValidationError(
             {
-                "attachment": _(
+                field: _(
                     "This file’s contents are not a %(type)s file, whatever its name says. "
                     "Save it again as %(type)s, or send another file."
                 )
@@ -189,3 +200,39 @@ def check_attachment(upload) -> FileType:
             code="file_contents",
         )
     return kind
+
+
+def check_attachment(upload) -> FileType:
+    """check_upload for a message's "attachment" field."""
+    return check_upload(upload, field="attachment")
+
+
+_SAFE_SUFFIX = re.compile(r"\.[a-z0-9]{1,9}")
+
+
+def stored_name(folder: str, filename: str) -> str:
+    """A random path under <folder>/<year>/<month>/ for an upload_to: the name a person gave
+    their file never reaches the file system or a URL (only its extension, if plainly one)."""
+    suffix = PurePath(str(filename).replace("\\", "/")).suffix.lower()
+    suffix = suffix if _SAFE_SUFFIX.fullmatch(suffix) else ""
+    now = timezone.now()
+    return f"{folder}/{now:%Y}/{now:%m}/{secrets.token_hex(16)}{suffix}"
+
+
+def download_response(field_file, name: str, content_type: str) -> FileResponse:
+    """A stored file as a download, for a view that has already checked who may have it:
+    never rendered by the browser, never cached, never sniffed into another type."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=clean_name(name) or "download",
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

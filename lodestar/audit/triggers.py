@@ -1,0 +1,144 @@
+"""Database triggers that keep the audit table append-only, for SQLite and PostgreSQL.
+
+An UPDATE is aborted unless it only sets `actor_id`, `program_id` or `target_type_id` to NULL
+(what Django's SET_NULL does when that user, program or content type is deleted); a DELETE is
+always aborted — on SQLite, except while `manage.py flush` empties the whole database (see
+`flushing` below).
+
+The SQLite UPDATE trigger names the table's columns: a migration that adds a column must install
+the triggers again (`migrations.RunPython(triggers.install, triggers.uninstall)` after its
+schema change; SQLite's table rebuild on an altered column drops them too). A test checks that
+every column is covered and that the triggers exist after all migrations.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+TABLE = "audit_auditevent"
+NULLABLE_KEYS = ("actor_id", "program_id", "target_type_id")
+# Every other column: these must not change at all.
+FIXED_COLUMNS = (
+    "id",
+    "at",
+    "actor_label",
+    "verb",
+    "target_id",
+    "target_label",
+    "ip",
+    "details",
+)
+MESSAGE = "audit events are append-only"
+SQLITE_FLUSH_FUNCTION = "lodestar_audit_flushing"
+
+_state = threading.local()
+
+
+@contextmanager
+def flushing():
+    """Let this thread's SQLite connections delete audit rows: used by `flush` only (tests that
+    empty the database between them; an operator resetting a development database)."""
+    _state.flushing = True
+    try:
+        yield
+    finally:
+        _state.flushing = False
+
+
+def _is_flushing() -> int:
+    return 1 if getattr(_state, "flushing", False) else 0
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """connection_created receiver: the function the SQLite DELETE trigger asks. Outside
+    Lodestar (the sqlite3 shell) the function does not exist, so the DELETE fails there too."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FLUSH_FUNCTION, 0, _is_flushing)
+
+
+def _sqlite_create() -> list[str]:
+    unchanged = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in FIXED_COLUMNS)
+    nulled = " AND ".join(f"(NEW.{c} IS OLD.{c} OR NEW.{c} IS NULL)" for c in NULLABLE_KEYS)
+    return [
+        f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+        WHEN NOT ({unchanged} AND {nulled})
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+        f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+        WHEN {SQLITE_FLUSH_FUNCTION}() = 0
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    ]
+
+
+def _sqlite_drop() -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
+        f"DROP TRIGGER IF EXISTS {TABLE}_no_delete",
+    ]
+
+
+def _postgresql_create() -> list[str]:
+    # The whole row but the three keys, compared as JSON: a column added later is covered too.
+    minus = "".join(f" - '{c}'" for c in NULLABLE_KEYS)
+    nulled = " AND ".join(
+        f"(NEW.{c} IS NOT DISTINCT FROM OLD.{c} OR NEW.{c} IS NULL)" for c in NULLABLE_KEYS
+    )
+    return [
+        f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE'
+               AND (to_jsonb(NEW){minus}) = (to_jsonb(OLD){minus})
+               AND {nulled} THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END;
+        $$ LANGUAGE plpgsql""",
+        f"""CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()""",
+    ]
+
+
+def _postgresql_drop() -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+        f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
+    ]
+
+
+def create_sql(vendor: str) -> list[str]:
+    return {"sqlite": _sqlite_create, "postgresql": _postgresql_create}.get(vendor, list)()
+
+
+def drop_sql(vendor: str) -> list[str]:
+    return {"sqlite": _sqlite_drop, "postgresql": _postgresql_drop}.get(vendor, list)()
+
+
+def install(apps, schema_editor) -> None:
+    """RunPython forward step: (re)create the triggers for this database."""
+    for statement in drop_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+    for statement in create_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def uninstall(apps, schema_editor) -> None:
+    for statement in drop_sql(schema_editor.connection.vendor):
+        schema_editor.execute(statement)
+
+
+def installed(connection) -> list[str]:
+    """The names of the audit triggers present in this database (for the tests and checks)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE]
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [TABLE],
+            )
+        else:
+            return []
+        return sorted(row[0] for row in cursor.fetchall())

@@ -1,0 +1,19 @@
+"""Matrix rules for profiles, availability, people and API tokens (see matrix.py)."""
+
+from .matrix import action, everyone, form, page
+
+RULES = {
+    # Everyone signed in has a profile, availability and API tokens of their own.
+    "profile": form(members=200, coordinators=200, others=200),
+    "availability_edit": form(members=200, coordinators=200, others=200),
+    # An empty form to create a token: "a name is needed" (400).
+    "api_tokens": {"GET": everyone(200), "POST": everyone(400)},
+    # The token is the mentee's: nobody else can even tell it exists.
+    "api_token_revoke": action(members=404, coordinators=404, mentee=302),
+    # The mentee's profile: people who share a program with her (accounts/policy.py).
+    "person_detail": page(members=200, coordinators=200),
+}
+
+
+def placeholders(world) -> dict:
+    return {"person_detail": {"pk": world.people["mentee"].pk}, "pk": world.api_token.pk}

@@ -1,0 +1,23 @@
+"""The privacy page: public, linked from every page's footer, and saying what coordinators
+can and cannot see."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_privacy_page_is_public_and_in_the_footer(client):
+    response = client.get(reverse("privacy"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for words in [
+        "What your program’s coordinators see",
+        "The content of your messages",
+        "must state why",
+        "retention period",
+        "Former participant",
+    ]:
+        assert words in page
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("privacy")}"' in home
