@@ -50,39 +50,12 @@ test: lint
 # Static analysis of our code (bandit, configured in pyproject.toml) and known vulnerabilities in
 # the installed dependencies (pip-audit). A vulnerability fails; an unreachable advisory service
 # (no network) is reported and skipped, so offline CI still runs.
-define PIP_AUDIT_VERDICT
-import json, sys
-report, errors, status = sys.argv[1], sys.argv[2], int(sys.argv[3])
-try:
-    deps = json.load(open(report))["dependencies"]
-except (OSError, ValueError, KeyError):
-    deps = None
-stderr = open(errors).read()
-unreachable = ("ConnectionError", "Max retries", "NameResolution", "timed out", "Network is unreachable")
-if deps is not None:
-    found = [(d["name"], d["version"], v["id"]) for d in deps for v in d.get("vulns", [])]
-    for name, version, vuln in found:
-        print(f"pip-audit: {name} {version}: {vuln}")
-    if found:
-        sys.exit(1)
-    if deps and all("skip_reason" in d for d in deps):
-        print("pip-audit: advisory service unreachable, dependency audit skipped")
-        sys.exit(0)
-    print(f"pip-audit: no known vulnerabilities in {len(deps)} packages")
-    sys.exit(status)
-if any(word in stderr for word in unreachable):
-    print("pip-audit: advisory service unreachable, dependency audit skipped")
-    sys.exit(0)
-print(stderr[-3000:])
-sys.exit(status or 1)
-endef
-export PIP_AUDIT_VERDICT
 
 security: venv
 	$(BIN)/bandit -c pyproject.toml -r lodestar -q
 	@report=$$(mktemp); errors=$$(mktemp); \
 	$(BIN)/pip-audit --progress-spinner off --skip-editable -f json -o $$report 2>$$errors; \
-	status=$$?; $(BIN)/python -c "$$PIP_AUDIT_VERDICT" $$report $$errors $$status; verdict=$$?; \
+	status=$$?; $(BIN)/python scripts/pip_audit_verdict.py $$report $$errors $$status; verdict=$$?; \
 	rm -f $$report $$errors; exit $$verdict
 
 # Benchmarks stop by themselves (timeouts, memory ceiling); results go to var/bench/.
@@ -104,7 +77,7 @@ bench-load: venv
 
 bench: venv bench-matching bench-pages bench-load
 
-# Fault tests too slow for `make test`: kill -9 of the server mid-write, of the worker, restore drill.
+# Fault tests too slow for `make test`: kill -9 of the server mid-write and of the worker mid-task.
 soak: venv
 	$(BIN)/python -m bench.soak.run $(ARGS)
 

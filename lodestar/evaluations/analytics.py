@@ -53,10 +53,12 @@ Definitions
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -938,3 +940,38 @@ def figures_for(
 def program_figures(program: Program, filters: Filters) -> Figures:
     """The dashboard of one program: every figure, and the fairness groups."""
     return figures_for([program], filters, groups=True)[0]
+
+
+# ---- the dashboard page's brief cache ---------------------------------------------------------
+# A year of a large program's history takes a second or more to aggregate (tens of thousands of
+# meetings and check-ins), and coordinators reload the dashboard often. The page keeps each
+# program's figures for a minute in the shared cache (CACHES["default"]: a database table or
+# Redis, shared by every process): figures a minute old are good enough for a dashboard, and
+# nothing has to remember to invalidate them. The exports and the comparison always count afresh.
+
+CACHE_SECONDS = 60
+
+
+def figures_cache_key(program: Program, filters: Filters) -> str:
+    """One entry per program, filters, viewer's time zone and day: the ranges count from
+    midnight in the viewer's zone, and the monthly series end with today's month."""
+    parts = [
+        program.pk,
+        filters.date_from,
+        filters.date_to,
+        filters.cohort,
+        timezone.get_current_timezone_name(),
+        timezone.localdate(),
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"analytics:figures:{program.pk}:{digest}"
+
+
+def cached_program_figures(program: Program, filters: Filters) -> Figures:
+    """program_figures, computed at most once a minute for the same program and filters."""
+    key = figures_cache_key(program, filters)
+    found = cache.get(key)
+    if found is None:
+        found = program_figures(program, filters)
+        cache.set(key, found, CACHE_SECONDS)
+    return found

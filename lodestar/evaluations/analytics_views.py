@@ -22,7 +22,13 @@ from lodestar.programs.models import Program
 from lodestar.programs.policy import get_program_for_coordinator
 
 from . import exports
-from .analytics import Filters, cohort_choices, figures_for, program_figures
+from .analytics import (
+    Filters,
+    cached_program_figures,
+    cohort_choices,
+    figures_for,
+    program_figures,
+)
 
 BOM = "\ufeff"  # so that spreadsheet programs read the CSV as UTF-8
 MAX_COMPARED = 8
@@ -112,7 +118,8 @@ def _filter_form(request: HttpRequest, program: Program) -> DashboardFilterForm:
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_coordinator(request.user, slug)
     form = _filter_form(request, program)
-    figures = program_figures(program, form.filters())
+    # Up to a minute old (analytics.CACHE_SECONDS); the exports below count afresh.
+    figures = cached_program_figures(program, form.filters())
     tables = exports.dashboard_tables(figures)
     links = {
         "pairs_at_risk": (

@@ -1,0 +1,157 @@
+"""The load test's pieces at a tiny scale, so that `make bench-load` cannot rot unnoticed: the
+generator, the pre-written sessions and every locust task, run through the test client."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from bench.load import journeys
+from bench.load.data import generate, write_sessions
+from bench.load.run import judge, read_stats
+from lodestar.engagement.models import CheckIn
+from lodestar.meetings.models import Meeting
+from lodestar.messaging.models import Message
+
+pytestmark = pytest.mark.django_db
+
+
+class Answer:
+    def __init__(self, response, failures: list[str], name: str) -> None:
+        self.status_code = response.status_code
+        self.content = response.content
+        self._failures, self._name = failures, name
+
+    def failure(self, why: str) -> None:
+        self._failures.append(f"{self._name}: {why}")
+
+
+class ClientAsLocust:
+    """Django's test client behind locust's request interface."""
+
+    def __init__(self, session_key: str) -> None:
+        self.django = Client()
+        self.django.cookies[settings.SESSION_COOKIE_NAME] = session_key
+        self.failures: list[str] = []
+        self.names: list[str] = []
+
+    @contextmanager
+    def _request(self, method: str, url: str, name: str, data=None, **_):
+        self.names.append(name)
+        response = getattr(self.django, method)(url, data) if data else self.django.get(url)
+        yield Answer(response, self.failures, name)
+
+    def get(self, url, name, **kwargs):
+        return self._request("get", url, name, **kwargs)
+
+    def post(self, url, name, data, **kwargs):
+        return self._request("post", url, name, data=data, **kwargs)
+
+
+class LoadUser(journeys.Browsing):
+    def __init__(self, person: dict, program: str, session_key: str) -> None:
+        self.person, self.program = person, program
+        self.client = ClientAsLocust(session_key)
+
+
+@pytest.fixture
+def load_program():
+    meta = generate(mentees=30, mentors=20, per_mentor=2, load_pairs=6)
+    keys = write_sessions([m["user"] for m in meta["members"]] + meta["coordinators"])
+    return meta, keys
+
+
+def test_the_generator_builds_a_program_with_a_history(load_program):
+    meta, keys = load_program
+    counts = meta["counts"]
+    assert counts["people"] == 50
+    assert counts["pairs"] > 0 and counts["meetings"] > 0 and counts["messages"] > 0
+    assert len(meta["coordinators"]) == 3
+    roles = {m["role"] for m in meta["members"]}
+    assert roles == {"mentee", "mentor"}
+    assert set(keys) == {m["user"] for m in meta["members"]} | set(meta["coordinators"])
+
+
+def test_every_member_task_answers_as_the_load_test_expects(load_program):
+    meta, keys = load_program
+    messages, meetings, checkins = (
+        Message.objects.count(),
+        Meeting.objects.count(),
+        CheckIn.objects.count(),
+    )
+    one_of_each = [next(m for m in meta["members"] if m["role"] == r) for r in ("mentee", "mentor")]
+    for person in one_of_each:
+        user = LoadUser(person, meta["program"], keys[person["user"]])
+        for task in journeys.MEMBER_TASKS:
+            task(user)
+        assert user.client.failures == []
+        assert {"messages: send", "meetings: propose"} <= set(user.client.names)
+    # The writes happened: a message and a proposal each; check-ins when one was due.
+    assert Message.objects.count() == messages + 2
+    assert Meeting.objects.count() == meetings + 2
+    assert CheckIn.objects.count() >= checkins
+
+
+def test_every_coordinator_task_answers_200(load_program):
+    meta, keys = load_program
+    coordinator = meta["coordinators"][-1]
+    user = LoadUser({"user": coordinator}, meta["program"], keys[coordinator])
+    for task in journeys.COORDINATOR_TASKS:
+        task(user)
+    assert user.client.failures == []
+    assert len(user.client.names) == len(journeys.COORDINATOR_TASKS)
+
+
+def test_a_session_of_a_previous_run_is_replaced(load_program):
+    meta, keys = load_program
+    person = meta["members"][0]
+    fresh = write_sessions([person["user"]])
+    user = LoadUser(person, meta["program"], keys[person["user"]])
+    journeys.dashboard(user)
+    assert user.client.failures == ["dashboard: 302 (expected 200)"]
+    user = LoadUser(person, meta["program"], fresh[person["user"]])
+    journeys.dashboard(user)
+    assert user.client.failures == []
+
+
+def test_locust_statistics_are_read_into_the_report(tmp_path):
+    stats = tmp_path / "mix_stats.csv"
+    header = (
+        "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+        "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+        "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%"
+    )
+    stats.write_text(
+        header + "\n"
+        "GET,dashboard,90,0,12,14,3,120,9000,3.0,0,12,14,15,16,20,31,50,80,120,120,120\n"
+        ",Aggregated,100,1,12,15,3,400,9000,3.3,0.03,12,14,15,17,22,40,90,130,400,400,400\n"
+    )
+    read = read_stats(stats)
+    assert read["total"]["requests"] == 100
+    assert read["total"]["p95"] == 40.0 and read["total"]["p99"] == 130.0
+    assert read["total"]["error_rate"] == pytest.approx(0.01)
+    assert [e["name"] for e in read["endpoints"]] == ["dashboard"]
+
+
+def run_total(rps: float, p95: float | None = 20.0, failures: int = 0, requests: int = 100):
+    return {"rps": rps, "p95": p95, "failures": failures, "requests": requests}
+
+
+def test_the_targets_are_judged_each_on_its_own_run():
+    """p95 on the mix with think time; throughput on the mix without, against the ceiling."""
+    ratio, checks = judge(run_total(1000), run_total(25, p95=80), run_total(160, p95=900))
+    assert ratio == pytest.approx(0.16)
+    assert all(checks.values())  # a slow saturated run does not fail the latency target
+
+    _ratio, checks = judge(run_total(1000), run_total(25, p95=120), run_total(160))
+    assert checks == {
+        "no errors": True,
+        "p95 < 100 ms": False,
+        "saturated mix ≥ 15% of ceiling": True,
+    }
+    ratio, checks = judge(run_total(1000), run_total(25), run_total(140))
+    assert ratio == pytest.approx(0.14) and not checks["saturated mix ≥ 15% of ceiling"]
+    # An error in any run, or a run that made no request at all, fails "no errors".
+    assert not judge(run_total(1000), run_total(25), run_total(160, failures=1))[1]["no errors"]
+    assert not judge(run_total(1000), run_total(0, requests=0), run_total(160))[1]["no errors"]
