@@ -4,11 +4,8 @@ Everyone but the program's coordinators gets a 404."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -18,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from lodestar.audit.services import record
+from lodestar.core.forms import DateRangeForm
 from lodestar.programs.models import Program
 from lodestar.programs.policy import get_program_for_coordinator
 
@@ -35,33 +33,7 @@ MAX_COMPARED = 8
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-# The figures add a day to the end date and count from midnight: keep both far from the
-# calendar's edges (9999-12-31 + 1 day does not exist).
-DATE_RANGE = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(9000, 12, 31))]
-
-
-class DatesForm(forms.Form):
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=DateInput(), validators=DATE_RANGE
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("Until"), required=False, widget=DateInput(), validators=DATE_RANGE
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end must be on or after the start."))
-        return cleaned
-
+class DatesForm(DateRangeForm):
     def filters(self) -> Filters:
         """The chosen filters, or none at all while the form has errors."""
         if not self.is_bound or not self.is_valid():
