@@ -23,8 +23,8 @@ from lodestar.programs.models import Role
 
 from . import selectors, services
 from .models import Recommendation, Resource, ResourceKind
+from .policy import get_program_for_library
 from .states import RecommendationStatus
-from .views import get_program_for_library
 
 router = Router(tags=["growth"])
 

@@ -20,7 +20,7 @@ from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.selectors import membership_of, mentors_first
 from lodestar.programs.forms import add_service_errors
 from lodestar.programs.models import Program, Role
-from lodestar.programs.policy import get_program_for_coordinator, get_program_for_participant
+from lodestar.programs.policy import get_program_for_coordinator
 
 from . import selectors, services
 from .forms import (
@@ -31,44 +31,14 @@ from .forms import (
     RecommendForm,
     ResourceForm,
 )
-from .models import Recommendation, Resource
+from .models import Recommendation
+from .policy import get_editable_resource, get_program_for_library, get_program_resource
 from .states import FeedbackStatus
 
 PAGE_SIZE = 20
 
 
 # Access --------------------------------------------------------------------------------------
-
-
-def get_program_for_library(user, slug: str) -> tuple[Program, services.ResourceRights]:
-    """The program and what the person may do in its library, for its approved participants and
-    its coordinators; 404 for everyone else (an open program's library is not public)."""
-    if not user.is_authenticated:
-        raise Http404
-    program = get_program_for_participant(user, slug)
-    rights = services.resource_rights(user, program)
-    if not (rights.coordinates or rights.participates):
-        raise Http404
-    return program, rights
-
-
-def _resource(program: Program, pk: int, *, coordinates: bool) -> Resource:
-    resource = selectors.program_resource(program, pk)
-    if resource is None or (resource.hidden and not coordinates):
-        raise Http404
-    return resource
-
-
-def _editable_resource(
-    user, slug: str, pk: int
-) -> tuple[Program, services.ResourceRights, Resource]:
-    """The resource if this person may edit it (its program's coordinators, or the mentor who
-    added it); 404 for everyone else, whether or not they can see it in the library."""
-    program, rights = get_program_for_library(user, slug)
-    resource = _resource(program, pk, coordinates=rights.coordinates)
-    if not rights.may_edit(resource):
-        raise Http404
-    return program, rights, resource
 
 
 # The library ---------------------------------------------------------------------------------
@@ -144,7 +114,7 @@ def resource_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    program, _rights, resource = _editable_resource(request.user, slug, pk)
+    program, _rights, resource = get_editable_resource(request.user, slug, pk)
     if request.method == "POST":
         form = ResourceForm(request.POST, with_file=False)
         if form.is_valid():
@@ -186,7 +156,7 @@ def resource_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resource_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    program, rights, resource = _editable_resource(request.user, slug, pk)
+    program, rights, resource = get_editable_resource(request.user, slug, pk)
     hidden = request.POST.get("hidden") == "1"
     try:
         services.resource_set_hidden(resource=resource, by=request.user, hidden=hidden)
@@ -207,7 +177,7 @@ def resource_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def resource_file(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     program, rights = get_program_for_library(request.user, slug)
-    resource = _resource(program, pk, coordinates=rights.coordinates)
+    resource = get_program_resource(program, pk, coordinates=rights.coordinates)
     if not resource.file_name:
         raise Http404
     return download_response(resource.file, resource.file_name, resource.file_type)
@@ -251,7 +221,7 @@ def _recommend_targets(user, program: Program) -> dict[str, tuple[Mentorship, Us
 @require_http_methods(["GET", "POST"])
 def resource_recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program, _rights = get_program_for_library(request.user, slug)
-    resource = _resource(program, pk, coordinates=False)
+    resource = get_program_resource(program, pk, coordinates=False)
     targets = _recommend_targets(request.user, program)
     if not targets:
         raise Http404

@@ -25,12 +25,12 @@ from lodestar.core.uploads import download_response
 from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.selectors import membership_of
 from lodestar.programs.forms import add_service_errors
-from lodestar.programs.models import Program
 from lodestar.programs.policy import get_program_for_coordinator
 
 from . import selectors, services
 from .forms import ConcernForm, EditForm, MessageForm
 from .models import Concern, Message
+from .policy import get_concern_for_coordinator, get_member_message
 
 POLL_SECONDS = 5
 NAV_POLL_SECONDS = 20
@@ -157,19 +157,10 @@ def _fragment(request: HttpRequest, template: str, context: dict) -> HttpRespons
     return HttpResponse(render_to_string(template, context))
 
 
-def _own_message(request: HttpRequest, pk: int) -> Message:
-    """A message of a mentorship the person is a member of; 404 for anyone else."""
-    message = get_object_or_404(Message.objects.select_related("conversation"), pk=pk)
-    message.conversation.mentorship = get_member_workspace(
-        request.user, message.conversation.mentorship_id
-    )
-    return message
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _own_message(request, pk)
+    message = get_member_message(request.user, pk)
     mentorship = message.conversation.mentorship
     if message.author_id != request.user.pk:
         raise Http404
@@ -208,7 +199,7 @@ def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def message_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    message = _own_message(request, pk)
+    message = get_member_message(request.user, pk)
     mentorship = message.conversation.mentorship
     if message.author_id != request.user.pk:
         raise Http404
@@ -226,7 +217,7 @@ def message_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A message's file, for the mentorship's members only, always as a download: never a
     public media URL, never rendered by the browser."""
-    message = _own_message(request, pk)
+    message = get_member_message(request.user, pk)
     if not message.has_attachment:
         raise Http404
     return download_response(message.attachment, message.attachment_name, message.attachment_type)
@@ -299,20 +290,10 @@ def concern_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _concern_for_coordinator(user, pk: int) -> Concern:
-    if not user.is_authenticated:
-        raise Http404
-    return get_object_or_404(
-        Concern.objects.select_related("mentorship__program", "reporter", "handled_by"),
-        pk=pk,
-        mentorship__program__in=Program.objects.coordinated_by(user),
-    )
-
-
 @login_required
 @require_GET
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = _concern_for_coordinator(request.user, pk)
+    concern = get_concern_for_coordinator(request.user, pk)
     record("concern_viewed", target=concern, program=concern.mentorship.program, request=request)
     return render(
         request,
@@ -324,7 +305,7 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def concern_handle(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = _concern_for_coordinator(request.user, pk)
+    concern = get_concern_for_coordinator(request.user, pk)
     try:
         services.concern_handle(concern=concern, by=request.user)
     except ValidationError as error:

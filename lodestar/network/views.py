@@ -2,18 +2,15 @@
 a workspace), referrals (new from a workspace) and a program's counts for coordinators."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.programs.forms import add_service_errors
-from lodestar.programs.models import Role
 from lodestar.programs.policy import get_program_for_coordinator
 
 from . import selectors, services
@@ -24,6 +21,7 @@ from .forms import (
     ListingForm,
     ReferralForm,
 )
+from .policy import get_mentor_workspace
 from .states import Answer, IntroductionStatus
 
 PAGE_SIZE = 25
@@ -131,22 +129,10 @@ def introduction_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("introduction_detail", pk=pk)
 
 
-def _mentor_workspace(request: HttpRequest, pk: int):
-    """The mentorship for its mentor, still taking changes; 404 for everyone else."""
-    mentorship = get_member_workspace(request.user, pk)
-    roles = {m.user_id: m.role for m in mentorship.memberships.all()}
-    if roles.get(request.user.pk) != Role.MENTOR or is_read_only(mentorship):
-        raise Http404
-    mentees = get_user_model().objects.filter(
-        pk__in=[uid for uid, role in roles.items() if role == Role.MENTEE]
-    )
-    return mentorship, mentees
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def introduction_new(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship, mentees = _mentor_workspace(request, pk)
+    mentorship, mentees = get_mentor_workspace(request.user, pk)
     form = IntroductionForm(
         request.POST or None,
         mentees=mentees,
@@ -175,7 +161,7 @@ def introduction_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship, mentees = _mentor_workspace(request, pk)
+    mentorship, mentees = get_mentor_workspace(request.user, pk)
     form = ReferralForm(request.POST or None, mentees=mentees)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
