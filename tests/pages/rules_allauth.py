@@ -25,6 +25,10 @@ RULES = {
     "account_logout": {"GET": who(302, members=200, coordinators=200, others=200), "POST": SKIP},
     "account_inactive": {"GET": PUBLIC},
     "account_reauthenticate": {"GET": ACCOUNT, "POST": SKIP},
+    # Re-authentication by emailed code (allauth 65.22): the page offering to send one, then
+    # the step of entering it, which no one is in.
+    "account_request_reauthentication_code": {"GET": ACCOUNT, "POST": SKIP},
+    "account_confirm_reauthentication_code": {"GET": NOT_IN_A_STEP, "POST": SKIP},
     "account_email": {"GET": ACCOUNT, "POST": SKIP},
     "account_email_verification_sent": {"GET": PUBLIC},
     # A key that does not exist: the page says so.
