@@ -29,4 +29,5 @@ RULES = {
 
 
 def placeholders(world) -> dict:
-    return {"pk": world.conversation.pk}
+    # The pair's mentorship (the conversation is reached through it).
+    return {"pk": world.conversation.mentorship_id}
