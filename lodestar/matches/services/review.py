@@ -105,6 +105,14 @@ def _not_pinned(proposal: Proposal) -> None:
         )
 
 
+def _record_override(run: MatchRun, by: User, target, action: str, *, with_=None) -> None:
+    """The audit trail's entry for a coordinator's change to the engine's proposals."""
+    details = {"action": action, "run": run.pk}
+    if with_ is not None:
+        details["with"] = str(with_)
+    record("match_overridden", actor=by, target=target, program=run.program, details=details)
+
+
 # ---- pin and unpin ----------------------------------------------------------------------------
 
 
@@ -122,13 +130,7 @@ def proposal_pin(*, run: MatchRun, proposal: Proposal, by: User) -> Proposal:
     )
     proposal.source = ProposalSource.PINNED
     proposal.save(update_fields=["source"])
-    record(
-        "match_overridden",
-        actor=by,
-        target=proposal,
-        program=run.program,
-        details={"action": "pin", "run": run.pk},
-    )
+    _record_override(run, by, proposal, "pin")
     return proposal
 
 
@@ -142,13 +144,7 @@ def proposal_unpin(*, run: MatchRun, proposal: Proposal, by: User) -> Proposal:
     Pin.objects.filter(program=run.program, mentee=proposal.mentee, mentor=proposal.mentor).delete()
     proposal.source = ProposalSource.SOLVER
     proposal.save(update_fields=["source"])
-    record(
-        "match_overridden",
-        actor=by,
-        target=proposal,
-        program=run.program,
-        details={"action": "unpin", "run": run.pk},
-    )
+    _record_override(run, by, proposal, "unpin")
     return proposal
 
 
@@ -183,13 +179,7 @@ def pair_exclude(*, run: MatchRun, proposal: Proposal, by: User) -> Exclusion:
     proposal.delete()
     _set_unmatched(run, add=left)
     _refresh_metrics(run)
-    record(
-        "match_overridden",
-        actor=by,
-        target=exclusion,
-        program=run.program,
-        details={"action": "exclude", "run": run.pk},
-    )
+    _record_override(run, by, exclusion, "exclude")
     return exclusion
 
 
@@ -238,13 +228,7 @@ def proposal_reassign(*, run: MatchRun, mentee: Enrolment, mentor: Enrolment, by
     current.save()
     _set_unmatched(run, remove=[mentee.pk])
     _refresh_metrics(run)
-    record(
-        "match_overridden",
-        actor=by,
-        target=current,
-        program=run.program,
-        details={"action": "reassign", "run": run.pk},
-    )
+    _record_override(run, by, current, "reassign")
     return current
 
 
@@ -267,13 +251,7 @@ def proposal_swap(
         proposal.source = ProposalSource.EDITED
         proposal.save(update_fields=["mentor", "score", "breakdown", "source"])
     _refresh_metrics(run)
-    record(
-        "match_overridden",
-        actor=by,
-        target=first,
-        program=run.program,
-        details={"action": "swap", "run": run.pk, "with": str(second)},
-    )
+    _record_override(run, by, first, "swap", with_=second)
     return first, second
 
 
