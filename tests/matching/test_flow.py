@@ -8,6 +8,7 @@ from scipy.optimize import linear_sum_assignment
 
 from lodestar.matching.problem import DenseScores, Problem
 from lodestar.matching.solve import solve
+from lodestar.matching.solvers import flow
 from lodestar.matching.solvers.flow import SCALE
 from tests.matching.strategies import allowed_scores, problems
 
@@ -170,3 +171,47 @@ def test_a_larger_structured_instance_is_proven_optimal_over_all_pairs():
     assert result.proof.proven
     assert result.proof.pairs_checked >= 600 * 150
     assert total_points(problem, result) == dense_best(problem)[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(max_mentees=9, max_mentors=4, values=VALUES), st.integers(2, 5))
+def test_sharing_the_rows_between_threads_changes_nothing(problem, threads):
+    # One row per block, so every thread gets a share, with ties broken the same way.
+    alone = solve(problem, "optimal", threads=1, block_bytes=1)
+    shared = solve(problem, "optimal", threads=threads, block_bytes=1)
+    assert shared.pairs() == alone.pairs()
+    assert shared.proof.proven
+    assert total_points(problem, shared) == dense_best(problem)[1]
+
+
+def structured(m: int, n: int, seed: int) -> np.ndarray:
+    """Tastes plus a heavy-tailed popularity: everyone wants the same few mentors."""
+    rng = np.random.default_rng(seed)
+    taste = rng.normal(size=(m, 6)) @ rng.normal(size=(6, n))
+    popularity = rng.pareto(2.0, n) * 2
+    scores = taste + popularity + rng.normal(scale=0.3, size=(m, n))
+    return ((scores - scores.min()) / (scores.max() - scores.min()) * 100).astype(np.float32)
+
+
+def test_prices_from_a_sample_save_rounds_and_keep_the_optimum(monkeypatch):
+    problem = Problem(DenseScores(structured(800, 200, seed=5)), np.full(200, 4))
+    unaimed = solve(problem, "optimal")
+    monkeypatch.setattr(flow, "SAMPLE_ABOVE", 0)
+    aimed = solve(problem, "optimal")
+    assert aimed.proof.proven
+    assert total_points(problem, aimed) == total_points(problem, unaimed)
+    assert total_points(problem, aimed) == dense_best(problem)[1]
+    assert aimed.proof.rounds < unaimed.proof.rounds
+
+
+@settings(max_examples=80, deadline=None)
+@given(problems(max_mentees=9, max_mentors=4, values=VALUES))
+def test_a_misleading_sample_never_costs_the_optimum(problem):
+    # On tiny problems the sample's prices are mostly noise: the proof loop must still win.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flow, "SAMPLE_ABOVE", 0)
+        for objective in ("optimal", "participation"):
+            result = solve(problem, objective)
+            assert_feasible(problem, result)
+            assert result.proof.proven
+        assert total_points(problem, solve(problem, "optimal")) == dense_best(problem)[1]

@@ -3,13 +3,20 @@
 The whole M×N problem is too big for a flow solver at the sizes we care about (10 000 × 2 500
 dense is ~14 s and 3 GB with OR-Tools). Instead:
 
-1. build a candidate set: each mentee's best mentors plus each mentor's best mentees;
+1. build a candidate set: each mentee's best mentors plus each mentor's best mentees. On big
+   problems "best" is net of each mentor's likely seat price, taken from an exact solve of a
+   sample of the mentees (`_price_hint`): popular mentors are in everyone's top ten, but
+   most mentees will not get them, and aiming at where they will end up saves whole rounds;
 2. solve min-cost flow (OR-Tools) on the candidates only;
 3. derive dual prices from that solution — a price v_j per mentor seat and a value u_i per
    mentee, with u_i + v_j = w_ij on every matched pair — as longest paths in the graph of
    "mentee i could swap from its mentor to j" constraints;
 4. scan all M×N pairs with those prices: a pair with w_ij > u_i + v_j could still improve the
    result, so add it to the candidates and solve again.
+
+The passes over all M×N scores (steps 1 and 4) run on every core, each thread on its own
+rows of the one float32 matrix; every step is per row, or merged so that the result does not
+depend on how the rows were shared.
 
 When the scan finds nothing, (u, v) is feasible for the dual of the full problem and its
 objective equals the primal total: that is the proof of optimality, reported with the result.
@@ -18,7 +25,10 @@ Scores are compared as integers of RESOLUTION points, so the gap is exactly zero
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -39,6 +49,24 @@ def to_points(scores: np.ndarray) -> np.ndarray:
 
 class ProofFailed(RuntimeError):
     """The dual check could not certify the result; never expected, always worth a bug report."""
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class _Share:
+    """What one thread found in its rows while building the candidates."""
+
+    col_val: np.ndarray
+    col_idx: np.ndarray
+    rows_i: list = field(default_factory=list)
+    rows_j: list = field(default_factory=list)
+    allowed: int = 0
 
 
 @dataclass
@@ -64,7 +92,9 @@ class _FlowEngine:
         mentor_k_per_seat: float = 2.0,
         max_new_per_row: int = 8,
         prune_margin: float | None = 1.0,
-        block_bytes: int = 64 << 20,
+        block_bytes: int = 8 << 20,
+        threads: int | None = None,
+        price_hint: np.ndarray | None = None,
     ) -> None:
         self.problem = problem
         self.m, self.n = problem.shape
@@ -75,6 +105,8 @@ class _FlowEngine:
         self.max_new_per_row = max_new_per_row
         self.prune_margin = prune_margin
         self.block_bytes = block_bytes
+        self.threads = max(1, threads or available_cores())
+        self.price_hint = price_hint
         self.cand_i, self.cand_j, self.cand_p = self._initial_candidates()
 
     # -- scores as integers ---------------------------------------------------------------
@@ -96,53 +128,100 @@ class _FlowEngine:
         for start in range(0, self.m, step):
             yield start, min(self.m, start + step)
 
+    def _each_share(self, work):
+        """work(blocks) on contiguous shares of the blocks, one thread each; results in order.
+
+        The passes over all M×N scores are memory-bound numpy calls that release the GIL, so
+        threads sharing one matrix scale with the cores without copying it. Every share's
+        result must not depend on where the shares split (per-row work does not).
+        """
+        spans = list(self.blocks())
+        count = min(self.threads, len(spans))
+        if count <= 1:
+            return [work(spans)]
+        edges = np.linspace(0, len(spans), count + 1).round().astype(int)
+        shares = [spans[lo:hi] for lo, hi in pairwise(edges.tolist())]
+        with ThreadPoolExecutor(count) as pool:
+            return list(pool.map(work, shares))
+
     # -- candidates -----------------------------------------------------------------------
 
     def _initial_candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each mentee's best mentors, and each mentor's best mentees.
 
         Partitions run on the float32 scores (half the memory traffic of integers); only the
-        few values kept are converted to points.
+        few values kept are converted to points. A mentor's best mentees are those strictly
+        above its k-th best score: ties at that score are left to the scan, so the candidates
+        are the same however the rows were shared between threads.
         """
         n = self.n
-        k_row = min(n, self.mentee_k)
         self.row_max = np.full(self.m, -np.inf, dtype=np.float32)
-        k_col = int(min(self.m, np.ceil(self.mentor_k_per_seat * self.capacities.max(initial=0))))
-        usable_row = self.active
-        usable_col = self.capacities > 0
-        found_i, found_j = [], []
-        col_val = np.full((0, n), -np.inf, dtype=np.float32)
-        col_idx = np.zeros((0, n), dtype=np.int64)
-        allowed = 0
-        for start, stop in self.blocks():
-            block = self.problem.rows(start, stop)
-            allowed += int(np.count_nonzero(block[usable_row[start:stop]][:, usable_col] >= 0))
-            top = np.argpartition(block, n - k_row, axis=1)[:, n - k_row :]
-            self.row_max[start:stop] = np.take_along_axis(block, top, axis=1).max(axis=1)
-            found_i.append(np.repeat(np.arange(start, stop), k_row))
-            found_j.append(top.ravel())
-            if k_col:
-                # Running top-k of each column: this block's best merged with the best so far.
-                kc = min(k_col, stop - start)
-                flipped = np.ascontiguousarray(block.T)
-                part = np.argpartition(flipped, flipped.shape[1] - kc, axis=1)[:, -kc:]
-                col_val = np.concatenate([col_val, np.take_along_axis(flipped, part, 1).T])
-                col_idx = np.concatenate([col_idx, part.T + start])
-                if col_val.shape[0] > 2 * k_col:
-                    keep = np.argpartition(col_val, col_val.shape[0] - k_col, axis=0)[-k_col:]
-                    col_val = np.take_along_axis(col_val, keep, axis=0)
-                    col_idx = np.take_along_axis(col_idx, keep, axis=0)
-        self.allowed_pairs = allowed
+        shares = self._each_share(self._candidates_in)
+        self.allowed_pairs = sum(share.allowed for share in shares)
+        found_i = [part for share in shares for part in share.rows_i]
+        found_j = [part for share in shares for part in share.rows_j]
+        k_col = self._k_col
         if k_col:
-            found_i.append(col_idx.ravel())
-            found_j.append(np.broadcast_to(np.arange(n), col_idx.shape).ravel())
+            col_val = np.concatenate([share.col_val for share in shares])
+            col_idx = np.concatenate([share.col_idx for share in shares])
+            if col_val.shape[0] >= k_col:
+                kth = np.partition(col_val, col_val.shape[0] - k_col, axis=0)[-k_col]
+                keep = col_val > kth[None, :]
+            else:
+                keep = np.ones(col_val.shape, dtype=bool)
+            rows, cols = np.nonzero(keep)
+            found_i.append(col_idx[rows, cols])
+            found_j.append(cols)
         i = np.concatenate(found_i) if found_i else np.empty(0, np.int64)
         j = np.concatenate(found_j) if found_j else np.empty(0, np.int64)
         keys = np.unique(i * n + j)
         i, j = keys // n, keys % n
         points = self._points_of(i, j)
-        keep = (points >= 0) & usable_row[i] & usable_col[j]
+        keep = (points >= 0) & self.active[i] & (self.capacities[j] > 0)
         return i[keep], j[keep], points[keep]
+
+    @property
+    def _k_col(self) -> int:
+        return int(min(self.m, np.ceil(self.mentor_k_per_seat * self.capacities.max(initial=0))))
+
+    def _candidates_in(self, spans) -> _Share:
+        """One thread's share of the candidates: its rows' best, and its best per column."""
+        n = self.n
+        k_row = min(n, self.mentee_k)
+        k_col = self._k_col
+        usable_row = self.active
+        usable_col = self.capacities > 0
+        share = _Share(
+            col_val=np.full((0, n), -np.inf, dtype=np.float32),
+            col_idx=np.zeros((0, n), dtype=np.int64),
+        )
+        for start, stop in spans:
+            block = self.problem.rows(start, stop)
+            share.allowed += int(
+                np.count_nonzero(block[usable_row[start:stop]][:, usable_col] >= 0)
+            )
+            if self.price_hint is None:
+                top = np.argpartition(block, n - k_row, axis=1)[:, n - k_row :]
+                self.row_max[start:stop] = np.take_along_axis(block, top, axis=1).max(axis=1)
+            else:
+                # The best mentors net of their expected price: where each mentee will end up.
+                top = np.argpartition(block - self.price_hint, n - k_row, axis=1)[:, n - k_row :]
+                self.row_max[start:stop] = block.max(axis=1)
+            share.rows_i.append(np.repeat(np.arange(start, stop), k_row))
+            share.rows_j.append(top.ravel())
+            if k_col:
+                # Running top-k of each column: this block's best merged with the best so far.
+                kc = min(k_col, stop - start)
+                flipped = np.ascontiguousarray(block.T)
+                part = np.argpartition(flipped, flipped.shape[1] - kc, axis=1)[:, -kc:]
+                col_val = np.concatenate([share.col_val, np.take_along_axis(flipped, part, 1).T])
+                col_idx = np.concatenate([share.col_idx, part.T + start])
+                if col_val.shape[0] > 2 * k_col:
+                    keep = np.argpartition(col_val, col_val.shape[0] - k_col, axis=0)[-k_col:]
+                    col_val = np.take_along_axis(col_val, keep, axis=0)
+                    col_idx = np.take_along_axis(col_idx, keep, axis=0)
+                share.col_val, share.col_idx = col_val, col_idx
+        return share
 
     def _points_of(self, mentees: np.ndarray, mentors: np.ndarray) -> np.ndarray:
         """Points of given pairs (sorted by mentee), NOT_ALLOWED where forbidden."""
@@ -266,50 +345,25 @@ class _FlowEngine:
         )
         self.price_history.append(prices)
         now = len(self.price_history) - 1
+
+        def sweep_share(spans):
+            found_i, found_j = [], []
+            work = np.empty((self.block_rows, self.n), dtype=np.float32)
+            for start, stop in spans:
+                local = np.flatnonzero(sweep[start:stop])
+                if local.size:
+                    hits = self._sweep_block(
+                        start, stop, local, work, col_bar, row_bar, floor, floor_bar, now
+                    )
+                    if hits is not None:
+                        found_i.append(hits[0])
+                        found_j.append(hits[1])
+            return found_i, found_j
+
         found_i, found_j = [], []
-        work = np.empty((self.block_rows, self.n), dtype=np.float32)
-        k = self.max_new_per_row
-        for start, stop in self.blocks():
-            local = np.flatnonzero(sweep[start:stop])
-            if local.size == 0:
-                continue
-            block = self.problem.rows(start, stop)
-            if local.size < stop - start:
-                block = block[local]
-            excess = np.subtract(block, col_bar[None, :], out=work[: local.size])
-            if floor > 0:
-                excess[block <= floor_bar] = -inf
-            # Remember each row's best mentor exactly and the best of the rest as a bound.
-            rows_here = np.arange(local.size)
-            top = excess.argmax(axis=1)
-            best = excess[rows_here, top]
-            self.gain_mentor[start + local] = top
-            self.gain_mentor_score[start + local] = block[rows_here, top]
-            excess[rows_here, top] = -inf
-            self.gain[start + local] = excess.max(axis=1)
-            excess[rows_here, top] = best
-            self.gain_round[start + local] = now
-            hit = np.flatnonzero(best > row_bar[start + local])
-            if hit.size == 0:
-                continue
-            local, excess = local[hit], excess[hit]
-            excess -= row_bar[start + local, None]
-            positive = excess > 0
-            if k and k < self.n:
-                # Each row's k largest violations; later rounds pick up the rest if needed.
-                # Most rows have only a few: take those whole, partition only the others.
-                many = positive.sum(axis=1) > k
-                r, c = np.nonzero(positive[~many])
-                r = np.flatnonzero(~many)[r]
-                if many.any():
-                    crowded = np.flatnonzero(many)
-                    top = np.argpartition(excess[crowded], self.n - k, axis=1)[:, self.n - k :]
-                    r = np.concatenate([r, np.repeat(crowded, k)])
-                    c = np.concatenate([c, top.ravel()])
-            else:
-                r, c = np.nonzero(positive)
-            found_i.append(local[r] + start)
-            found_j.append(c)
+        for share_i, share_j in self._each_share(sweep_share):
+            found_i += share_i
+            found_j += share_j
         if not found_i:
             empty = np.empty(0, np.int64)
             return empty, empty, empty
@@ -319,6 +373,47 @@ class _FlowEngine:
         points = self._points_of(i, j)
         exact = (points >= max(floor, 0)) & (points + bonus - u[i] - v[j] > 0)
         return i[exact], j[exact], points[exact]
+
+    def _sweep_block(self, start, stop, local, work, col_bar, row_bar, floor, floor_bar, now):
+        """Sweep rows `local` of one block: update their bounds, return their violations."""
+        inf = np.float32(np.inf)
+        block = self.problem.rows(start, stop)
+        if local.size < stop - start:
+            block = block[local]
+        excess = np.subtract(block, col_bar[None, :], out=work[: local.size])
+        if floor > 0:
+            excess[block <= floor_bar] = -inf
+        # Remember each row's best mentor exactly and the best of the rest as a bound.
+        rows_here = np.arange(local.size)
+        top = excess.argmax(axis=1)
+        best = excess[rows_here, top]
+        self.gain_mentor[start + local] = top
+        self.gain_mentor_score[start + local] = block[rows_here, top]
+        excess[rows_here, top] = -inf
+        self.gain[start + local] = excess.max(axis=1)
+        excess[rows_here, top] = best
+        self.gain_round[start + local] = now
+        hit = np.flatnonzero(best > row_bar[start + local])
+        if hit.size == 0:
+            return None
+        local, excess = local[hit], excess[hit]
+        excess -= row_bar[start + local, None]
+        positive = excess > 0
+        k = self.max_new_per_row
+        if k and k < self.n:
+            # Each row's k largest violations; later rounds pick up the rest if needed.
+            # Most rows have only a few: take those whole, partition only the others.
+            many = positive.sum(axis=1) > k
+            r, c = np.nonzero(positive[~many])
+            r = np.flatnonzero(~many)[r]
+            if many.any():
+                crowded = np.flatnonzero(many)
+                top = np.argpartition(excess[crowded], self.n - k, axis=1)[:, self.n - k :]
+                r = np.concatenate([r, np.repeat(crowded, k)])
+                c = np.concatenate([c, top.ravel()])
+        else:
+            r, c = np.nonzero(positive)
+        return local[r] + start, c
 
     def run(self, *, bonus: int = 0, floor: int = 0, max_rounds: int = 60) -> _Solution:
         """Maximise Σ (points + bonus) over pairs scoring ≥ floor, with proof.
@@ -398,10 +493,45 @@ class _Scored(DenseScores):
 
 def _engine(problem: Problem, **options) -> tuple[_FlowEngine, np.ndarray]:
     pinned = apply_pins(problem)
+    scored = materialised(problem)
+    hint = _price_hint(scored, pinned.remaining, ~pinned.mask, options)
     engine = _FlowEngine(
-        materialised(problem), capacities=pinned.remaining, active=~pinned.mask, **options
+        scored, capacities=pinned.remaining, active=~pinned.mask, price_hint=hint, **options
     )
     return engine, pinned.pairs
+
+
+# Above this many pairs, the first candidates are aimed with prices from a sample (below, the
+# whole problem solves about as fast as a sample would).
+SAMPLE_ABOVE = 20_000_000
+
+
+def _price_hint(
+    problem: Problem, capacities: np.ndarray, active: np.ndarray, options: dict
+) -> np.ndarray | None:
+    """Each mentor's likely seat price, from an exact solve of a sample of the mentees.
+
+    With a typical capacity of c seats, one mentee in c keeps one seat of each mentor: they
+    compete much as everyone does, so the sample's prices are close to the full problem's.
+    Aiming the first candidates at each mentee's best mentors *net of price* cuts the rounds
+    of the proof loop, which each read all M×N scores; the proof never depends on the hint.
+    Seats that do not divide evenly are rounded at random, which blurs those mentors' prices;
+    with capacities mostly 1 there is nothing to sample and no hint.
+    """
+    rows = np.flatnonzero(active)
+    seats = capacities[capacities > 0]
+    if rows.size * problem.shape[1] <= SAMPLE_ABOVE or not isinstance(problem.scores, DenseScores):
+        return None
+    per = int(np.median(seats)) if seats.size else 0
+    if per < 2:
+        return None
+    rng = np.random.default_rng(0)
+    picked = np.sort(rng.choice(rows, size=-(-rows.size // per), replace=False))
+    shares = np.floor(capacities / per + rng.random(capacities.size)).astype(np.int64)
+    sample = Problem(DenseScores(problem.scores.matrix[picked]), shares)
+    every = np.ones(picked.size, dtype=bool)
+    engine = _FlowEngine(sample, capacities=shares, active=every, **options)
+    return (engine.run().v / SCALE).astype(np.float32)
 
 
 def _finish(
