@@ -198,3 +198,23 @@ def test_peer_pairs_are_valid_whatever_the_pool(problem, k):
 @given(pools(max_people=14))
 def test_peer_gives_the_same_result_every_time(problem):
     assert solve_peer(problem, k=3).pairs() == solve_peer(problem, k=3).pairs()
+
+
+def test_a_pool_of_a_hundred_and_fifty_is_matched_exactly_on_the_whole_graph():
+    rng = np.random.default_rng(11)
+    taste = rng.normal(size=(150, 4))
+    scores = taste @ taste.T + rng.pareto(2.0, 150)[None, :] + rng.normal(size=(150, 150))
+    scores = (scores - scores.min()) / (scores.max() - scores.min()) * 100
+    problem = pool_of(scores)
+    mutual = mutual_scores(problem).astype(np.float64)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(
+        (i, j, round(mutual[i, j] * 10_000)) for i in range(150) for j in range(i + 1, 150)
+    )
+    best = sum(mutual[i, j] for i, j in nx.max_weight_matching(graph))
+
+    result = solve_peer(problem)
+
+    assert result.metrics.total == pytest.approx(best, abs=0.01)
+    assert not any("most promising" in note for note in result.notes)
+    assert solve_peer(problem, k=2).metrics.total < result.metrics.total

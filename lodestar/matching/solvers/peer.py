@@ -32,15 +32,23 @@ PAIRS_NOTE = (
 )
 
 
-def solve_peer(problem: Problem, *, k: int = 30, max_cardinality: bool = False) -> Result:
-    """Maximum-weight matching on the graph of allowed pairs: exact when k >= pool size - 1,
-    else on each person's k most promising partners (said so in the notes).
+# Pools up to this size are matched on the whole graph, exactly (about a second at 150);
+# beyond, blossom's cubic time makes candidates worth their small loss.
+EXACT_POOL = 150
+
+
+def solve_peer(problem: Problem, *, k: int | None = None, max_cardinality: bool = False) -> Result:
+    """Maximum-weight matching on the graph of allowed pairs: exact on pools of up to
+    EXACT_POOL people (or when k >= pool size - 1), else on each person's k most promising
+    partners, 30 unless given (said so in the notes).
 
     max_cardinality pairs as many people as possible first, then maximises the total.
     """
     mutual = mutual_scores(problem)
     pinned_pairs, pinned = _pins(problem, mutual)
     free = np.flatnonzero(~pinned)
+    if k is None:
+        k = max(free.size - 1, 0) if free.size <= EXACT_POOL else 30
     found = _match(mutual, free, k, max_cardinality)
     notes = [PAIRS_NOTE]
     if k < free.size - 1:
