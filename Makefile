@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format security demo worker bench bench-matching bench-pages bench-load soak venv clean messages
+.PHONY: run test test-semantic lint format security demo worker bench bench-matching bench-pages bench-load soak venv clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,5 +84,17 @@ soak: venv
 messages: venv
 	cd lodestar && ../$(BIN)/lodestar makemessages -l fr --ignore "static/*"
 
+# The optional `semantic` extra (sentence embeddings for text criteria) in a venv of its own:
+# torch is large, so the main venv and CI go without it and test the lexical fallback. TORCH
+# chooses the build, e.g. TORCH=torch==2.13.0 for a CPU wheel already on this machine's disk.
+TORCH ?= torch
+SEMANTIC := .venv-semantic
+test-semantic:
+	@test -x $(SEMANTIC)/bin/python || $(PYTHON) -m venv $(SEMANTIC)
+	$(SEMANTIC)/bin/python -m pip install --quiet --upgrade pip
+	$(SEMANTIC)/bin/python -m pip install --quiet "$(TORCH)"
+	$(SEMANTIC)/bin/python -m pip install --quiet -e ".[dev,postgres,server,semantic]"
+	$(SEMANTIC)/bin/pytest -q -p no:cacheprovider tests/matching
+
 clean:
-	rm -rf $(VENV) var/*.sqlite3*
+	rm -rf $(VENV) $(SEMANTIC) var/*.sqlite3*

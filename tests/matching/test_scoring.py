@@ -6,6 +6,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from lodestar.matching import semantic as semantic_module
 from lodestar.matching.criteria import Criterion
 from lodestar.matching.problem import FORBIDDEN, Problem
 from lodestar.matching.scoring import Scorer
@@ -146,7 +147,9 @@ def test_a_scorer_is_a_score_source_for_a_problem():
     np.testing.assert_allclose(rows[1, 1], 95, rtol=1e-6)
 
 
-def test_semantic_similarity_falls_back_to_lexical_and_says_why():
+def test_semantic_similarity_falls_back_to_lexical_and_says_why(monkeypatch):
+    # As on a machine without the model, whether or not this one has the `semantic` extra.
+    monkeypatch.setattr(semantic_module, "MODEL_PACKAGE", "no_such_model_package")
     criteria = [Criterion("goals", "text", "goals")]
     sides = ({"goals": ["learn python"]}, {"goals": ["python mentor"]})
     semantic = scorer(*sides, criteria, semantic=True)
