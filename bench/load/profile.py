@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> None:
 
     meta = prepare(args.db, quick=args.quick)
     logging.disable(logging.INFO)  # the access line of every request
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        call_command("collectstatic", "--noinput", verbosity=0)  # as run.py does before serving
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
