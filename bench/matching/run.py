@@ -36,7 +36,7 @@ NOT_BIPARTITE = {"peer"}
 MATCHING_PACKAGE_SIZES = {"small"}
 # Without --sizes: everything at small and medium, and the headline solvers at large.
 DEFAULT_SIZES = ("small", "medium")
-DEFAULT_LARGE = ("optimal", "greedy", "plain-greedy")
+DEFAULT_LARGE = ("optimal", "participation", "fair", "stable", "greedy", "plain-greedy")
 POLL_SECONDS = 0.1
 
 
