@@ -13,7 +13,9 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -24,6 +26,7 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
 
 from lodestar.accounts.models import ApiToken, AvailabilityWindow, Profile, User
 from lodestar.audit.services import record
@@ -459,7 +462,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def export_html(user: User, data: dict[str, Any]) -> str:
+def export_html(user: User, data: dict[str, Any], files: Iterable[BundledFile] = ()) -> str:
     sections = []
     for section, kinds in data["sections"].items():
         tables = []
@@ -476,14 +479,67 @@ def export_html(user: User, data: dict[str, Any]) -> str:
     with timezone.override(user.timezone or "UTC"):
         return render_to_string(
             "privacy/export_bundle.html",
-            {"person": user, "exported_at": data["exported_at"], "sections": sections},
+            {
+                "person": user,
+                "exported_at": data["exported_at"],
+                "sections": sections,
+                "files": files,
+            },
         )
 
 
+@dataclass
+class BundledFile:
+    """A file the person uploaded, as the offline page lists it."""
+
+    kind: str
+    name: str
+    path: str  # inside the bundle, relative to index.html
+    present: bool = True
+
+
+def uploaded_files(user: User) -> list[tuple[str, int, Any, str]]:
+    """(kind, id, stored file, original name) of each file the person uploaded that is kept:
+    their message attachments (not deleted), resources and work shared for feedback."""
+    found = []
+    sources = (
+        (
+            "messages",
+            Message.objects.filter(author=user, deleted_at__isnull=True).exclude(attachment=""),
+            "attachment",
+            "attachment_name",
+        ),
+        ("resources", Resource.objects.filter(added_by=user).exclude(file=""), "file", "file_name"),
+        (
+            "feedback_requests",
+            WorkFeedbackRequest.objects.filter(requester=user).exclude(file=""),
+            "file",
+            "file_name",
+        ),
+    )
+    for kind, rows, field, name in sources:
+        for row in rows.only("pk", field, name):
+            stored: FieldFile = getattr(row, field)
+            found.append((kind, row.pk, stored, getattr(row, name) or stored.name))
+    return found
+
+
 def export_zip(user: User, data: dict[str, Any]) -> bytes:
+    """index.html, data.json and, under files/, every file the person uploaded. A file gone
+    from storage is listed as missing rather than failing the whole download."""
     buffer = io.BytesIO()
+    listed = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("lodestar-data/index.html", export_html(user, data))
+        for kind, pk, stored, original in uploaded_files(user):
+            path = f"files/{kind}/{pk}-{get_valid_filename(Path(original).name) or 'file'}"
+            try:
+                with stored.open("rb") as source:
+                    bundle.writestr(f"lodestar-data/{path}", source.read())
+            except OSError:
+                listed.append(BundledFile(kind.replace("_", " "), original, path, present=False))
+                continue
+            listed.append(BundledFile(kind.replace("_", " "), original, path))
+        bundle.writestr("lodestar-data/index.html", export_html(user, data, listed))
         bundle.writestr("lodestar-data/data.json", export_json(data))
     return buffer.getvalue()
 

@@ -4,9 +4,12 @@ one's own; escaped; in a bounded number of queries whatever the amount of data."
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from lodestar.messaging.models import Message
 from lodestar.privacy.export import export_collect
@@ -80,3 +83,52 @@ def test_the_export_reads_in_a_bounded_number_of_queries(
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         export_collect(person.user)
+
+
+def download_zip(client, user) -> zipfile.ZipFile:
+    client.force_login(user)
+    response = client.get(reverse("data_export_zip"))
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def bundled_files(bundle: zipfile.ZipFile) -> list[str]:
+    return [name for name in bundle.namelist() if name.startswith("lodestar-data/files/")]
+
+
+def test_the_zip_holds_every_file_the_person_uploaded_linked_from_the_page(client, person):
+    with download_zip(client, person.user) as bundle:
+        files = bundled_files(bundle)
+        page = bundle.read("lodestar-data/index.html").decode()
+        assert len(files) == len(person.files) == 2
+        for name in files:
+            assert bundle.read(name) == b"%PDF-1.7"
+            assert f'href="{name.removeprefix("lodestar-data/")}"' in page
+    attachment = person.canaries["messaging.Message.attachment_name"]
+    work = person.canaries["growth.WorkFeedbackRequest.file_name"]
+    assert any(attachment in name for name in files)
+    assert any(work in name for name in files)
+
+
+def test_the_zip_leaves_out_other_peoples_files_and_deleted_ones(client, person):
+    theirs = Message.objects.get(author=person.partner)
+    theirs.attachment.save("theirs.pdf", ContentFile(b"the partner's own file"))
+    Message.objects.filter(author=person.user).update(deleted_at=timezone.now())
+
+    with download_zip(client, person.user) as bundle:
+        contents = [bundle.read(name) for name in bundled_files(bundle)]
+
+    assert b"the partner's own file" not in contents
+    assert len(contents) == 1  # the work shared for feedback; the deleted message's file is gone
+
+
+def test_a_file_missing_from_storage_is_listed_and_the_rest_still_downloads(client, person):
+    Path(person.files[0]).unlink()
+
+    with download_zip(client, person.user) as bundle:
+        files = bundled_files(bundle)
+        page = bundle.read("lodestar-data/index.html").decode()
+
+    assert len(files) == 1
+    assert "missing from storage" in page
+    assert person.canaries["messaging.Message.attachment_name"] in page
