@@ -26,6 +26,7 @@ class AppendOnlyError(Exception):
 
 class Verb(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong two-factor code")
     ROLE_CHANGED = "role_changed", _("Role changed")
     MATCH_OVERRIDDEN = "match_overridden", _("Match overridden")
     MATCH_PUBLISHED = "match_published", _("Matches published")

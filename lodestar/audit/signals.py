@@ -1,4 +1,5 @@
-"""Audit events recorded from signals: failed logins and changes of who may do what.
+"""Audit events recorded from signals: failed logins, wrong two-factor codes and changes of who
+may do what.
 
 Roles change on many roads — a coordinator's page, the API, Django admin, a shell — so they are
 caught where every road ends: the saved user (staff, superuser, active), its permissions and
@@ -8,6 +9,7 @@ request (see context.py); a command or the shell records no actor.
 
 from __future__ import annotations
 
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_login_failed
@@ -32,6 +34,24 @@ def audit_failed_login(sender, credentials, request=None, **kwargs) -> None:
         request=request,
         actor_label=tried,
         details={"email": tried},
+    )
+
+
+def audit_failed_second_factor(
+    sender, request=None, user=None, authenticator=None, reauthentication=False, **kwargs
+) -> None:
+    """A wrong authenticator-app or recovery code, at sign-in or when confirming who one is:
+    the password was right, so somebody may hold it. allauth's rate limit on codes bounds how
+    many of these one person can cause."""
+    record(
+        Verb.SECOND_FACTOR_FAILED,
+        actor=user,
+        target=user,
+        request=request,
+        details={
+            "authenticator": getattr(authenticator, "type", ""),
+            "reauthentication": bool(reauthentication),
+        },
     )
 
 
@@ -130,6 +150,9 @@ def connect() -> None:
 
     user = get_user_model()
     user_login_failed.connect(audit_failed_login, dispatch_uid="audit_failed_login")
+    mfa_signals.authentication_failed.connect(
+        audit_failed_second_factor, dispatch_uid="audit_failed_second_factor"
+    )
     post_init.connect(remember_flags, sender=user, dispatch_uid="audit_remember_flags")
     post_save.connect(audit_flag_changes, sender=user, dispatch_uid="audit_flag_changes")
     for through in (user.user_permissions.through, user.groups.through):

@@ -4,6 +4,7 @@ event with the right actor, verb, object, program and address."""
 from datetime import date, timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
@@ -276,6 +277,23 @@ def test_a_failed_login_through_the_login_form_is_recorded(client, mentee):
 def test_a_successful_login_records_no_failure(client, mentee):
     client.post("/accounts/login/", {"login": "mentee@example.com", "password": factories.PASSWORD})
     assert not events_of("login_failed")
+
+
+def test_a_wrong_two_factor_code_after_the_right_password_is_recorded(client, mentee):
+    TOTP.activate(mentee, "JBSWY3DPEHPK3PXP")
+    client.post(
+        "/accounts/login/",
+        {"login": mentee.email, "password": factories.PASSWORD},
+        REMOTE_ADDR=CLIENT_IP,
+    )
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"}, REMOTE_ADDR=CLIENT_IP)
+
+    assert "Incorrect code" in response.content.decode()
+    event = the_event("second_factor_failed")
+    assert_event(event, actor=mentee, verb="second_factor_failed", target=mentee, program=None)
+    assert event.details == {"authenticator": "totp", "reauthentication": False}
+    assert "000000" not in str(event.details)
+    assert not events_of("login_failed")  # the password was right
 
 
 # ---- roles ---------------------------------------------------------------------------------------
