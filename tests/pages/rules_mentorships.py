@@ -50,12 +50,13 @@ RULES = {
     "circle_add_member": action(members=404, coordinators=200),
     "circle_remove_member": action(members=404, coordinators=200),
     "circle_move_member": action(members=404, coordinators=200),
-    # Closure: members and coordinators. No closure has started, so there is no reflection
-    # to write and nothing to reopen (404 for everyone).
+    # Closure: members and coordinators. The pair's has not started; the second pair's has
+    # (world.closing): its members write reflections (an empty one is refused on the page),
+    # and only a coordinator reopens it (members are sent back with the refusal).
     "mentorship_closure": workspace,
     "mentorship_closure_start": action(members=200, coordinators=200),
-    "mentorship_reflection": action(members=404, coordinators=404),
-    "mentorship_closure_reopen": action(members=404, coordinators=404),
+    "mentorship_reflection": action(members=200, coordinators=404),
+    "mentorship_closure_reopen": action(members=302, coordinators=302),
     # The completed mentorship's certificate: its members only.
     "mentorship_certificate": members_only,
     "program_closures": coordinators_only,
@@ -72,6 +73,8 @@ def placeholders(world) -> dict:
         "goal_pk": world.goal.pk,
         "milestone_pk": world.milestone.pk,
         "mentorship_certificate": {"pk": world.completed.pk},
+        "mentorship_reflection": {"pk": world.closing.pk},
+        "mentorship_closure_reopen": {"pk": world.closing.pk},
         "program_circles": {"slug": world.circles.slug},
         "circle_create": {"slug": world.circles.slug},
         "circle_detail": circle,

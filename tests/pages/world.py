@@ -3,7 +3,8 @@
 People (`world.people[role]`, None for anonymous):
 - coordinator: coordinates `spring` (running, one-to-one), `circles` (group) and `flash`;
 - mentor and mentee: the pair of `spring` (active, started a month ago), also enrolled in
-  `flash`, and a completed mentorship of theirs (for the certificate);
+  `flash`, a completed mentorship of theirs (for the certificate) and one being closed (for
+  reflection and reopening);
 - other_member: a mentee of `autumn`, another coordinator's program, in a pair of their own;
 - outsider: an account in no program;
 - site_admin: a superuser with access to Django admin.
@@ -28,6 +29,7 @@ from lodestar.matches.models import Exclusion, MatchRun, Proposal
 from lodestar.meetings.models import ActionItem, Meeting
 from lodestar.meetings.services import calendar_feed_create
 from lodestar.meetings.states import MeetingStatus
+from lodestar.mentorships.closure import closure_start
 from lodestar.mentorships.models import AgreementVersion, Goal, Mentorship, Milestone
 from lodestar.messaging.models import Concern, Conversation, Message
 from lodestar.network.models import Introduction
@@ -106,6 +108,9 @@ def build_world() -> SimpleNamespace:
         status="completed",
         ended_at=now - timedelta(days=20),
     )
+    # A second pair of theirs whose closure has started: reflections to write, one to reopen.
+    w.closing = factories.make_mentorship(w.program, mentor=w.mentor_e, mentees=[w.mentee_e])
+    closure_start(mentorship=w.closing, by=mentor, reason="goals_achieved")
     Mentorship.objects.filter(pk=w.pair.pk).update(start_date=today - timedelta(days=30))
     Mentorship.objects.filter(pk=w.completed.pk).update(start_date=today - timedelta(days=200))
     w.agreement = AgreementVersion.objects.create(
