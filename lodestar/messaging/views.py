@@ -24,6 +24,7 @@ from lodestar.audit.services import record
 from lodestar.core.uploads import download_response
 from lodestar.mentorships.policy import get_member_workspace, is_read_only
 from lodestar.mentorships.selectors import membership_of
+from lodestar.privacy.access import is_site_admin
 from lodestar.programs.forms import add_service_errors
 from lodestar.programs.policy import get_program_for_coordinator
 
@@ -298,7 +299,11 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "messaging/concern_detail.html",
-        {"concern": concern, "program": concern.mentorship.program},
+        {
+            "concern": concern,
+            "program": concern.mentorship.program,
+            "may_open_conversation": is_site_admin(request.user),
+        },
     )
 
 

@@ -35,9 +35,14 @@ def access_hours() -> int:
     return getattr(settings, "PRIVACY_ACCESS_HOURS", 24)
 
 
+def is_site_admin(user) -> bool:
+    """Who may open a pair's conversation for a reported concern (and erase accounts)."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
 def require_site_admin(user) -> None:
     """Staff only; anyone else sees nothing at all (404, as for somebody else's object)."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    if not is_site_admin(user):
         raise Http404
 
 

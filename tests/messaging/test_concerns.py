@@ -66,6 +66,24 @@ def test_the_coordinator_reads_the_concern_and_the_reported_message_only(
     assert PRIVATE not in content
 
 
+def test_a_coordinator_who_is_a_site_admin_is_offered_the_recorded_access_to_the_thread(
+    client, pair, mentee, coordinator, conversation
+):
+    concern = concern_report(mentorship=pair, by=mentee, text=WORRY, message=conversation)
+    access = reverse("privacy_conversation_access", args=[pair.pk]) + f"?concern={concern.pk}"
+    client.force_login(coordinator)
+    page = client.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    assert "Ask for access to the conversation" not in page  # coordinators never read it
+
+    coordinator.is_staff = True
+    coordinator.save(update_fields=["is_staff"])
+    page = client.get(reverse("concern_detail", args=[concern.pk])).content.decode()
+    assert f'href="{access}"' in page.replace("&amp;", "&")
+    form = client.get(access)
+    assert form.status_code == 200
+    assert PRIVATE not in form.content.decode()  # a reason first, then the thread
+
+
 def test_a_concern_about_the_mentorship_shows_no_message(
     client, pair, mentee, coordinator, conversation
 ):
