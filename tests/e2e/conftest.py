@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
@@ -45,8 +46,16 @@ def browser():
         browser.close()
 
 
+def forget_attempts() -> None:
+    """Sign-ins are throttled per address in the shared cache, a database table that flushing
+    between tests leaves alone: journeys that each sign in again would otherwise add up to the
+    limit (30 a minute from 127.0.0.1) and meet "Too many attempts"."""
+    cache.clear()
+
+
 @pytest.fixture
 def page(browser, live_server):
+    forget_attempts()
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", timezone_id="Europe/Paris"
     )
@@ -106,6 +115,7 @@ def log_in(page, email: str, password: str = factories.PASSWORD, *, check: bool 
 @pytest.fixture
 def open_as(browser, live_server):
     """A browser of their own for each person, in their time zone, logged in."""
+    forget_attempts()
     contexts = []
 
     def open_as(email: str, zone: str = "Europe/Paris"):

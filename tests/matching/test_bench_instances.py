@@ -207,6 +207,9 @@ def test_the_default_plan_runs_the_matching_package_at_small_only_and_large_for_
     assert package_sizes == {"small"}
     assert large == {
         ("optimal", "structured"),
+        ("participation", "structured"),
+        ("fair", "structured"),
+        ("stable", "structured"),
         ("greedy", "structured"),
         ("plain-greedy", "structured"),
     }
