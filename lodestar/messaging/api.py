@@ -5,7 +5,9 @@ bounds); attachments are sent and fetched on the pages."""
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -14,7 +16,7 @@ from lodestar.api.problems import responses
 from lodestar.mentorships.api import PersonRef, PlainText, person_ref
 from lodestar.mentorships.policy import get_member_workspace
 
-from . import services
+from . import selectors, services
 from .models import Message
 
 router = Router(tags=["messaging"])
@@ -97,3 +99,30 @@ def messages_send(
     mentorship = get_member_workspace(request.auth, mentorship_id)
     message = services.message_send(mentorship=mentorship, author=request.auth, body=body.body)
     return Status(201, message)
+
+
+class ReadIn(Schema):
+    up_to: int | None = Field(
+        None, description="The id of the last message read; the newest when left out."
+    )
+
+
+class ReadOut(Schema):
+    unread: int = Field(description="Messages of the thread you have still not read.")
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/messages/read",
+    response=responses({200: ReadOut}, 400, 403, 404, 422),
+    operation_id="messages_mark_read",
+)
+def messages_mark_read(request: HttpRequest, mentorship_id: int, body: ReadIn):
+    """Mark the thread read up to a message, as opening the page does; the mark only moves
+    forward. Answers how many messages are still unread."""
+    mentorship = get_member_workspace(request.auth, mentorship_id)
+    if body.up_to is not None and not selectors.is_message_of(mentorship, body.up_to):
+        raise ValidationError(
+            {"up_to": _("No message of this thread has that id.")}, code="not_in_thread"
+        )
+    services.conversation_mark_read(mentorship=mentorship, user=request.auth, up_to=body.up_to)
+    return {"unread": selectors.unread_in(mentorship, request.auth)}

@@ -124,6 +124,11 @@ def unread_by_mentorship(user) -> dict[int, int]:
     return {row["conversation__mentorship_id"]: row["n"] for row in rows}
 
 
+def is_message_of(mentorship: Mentorship, pk: int) -> bool:
+    """Whether message `pk` is in this mentorship's thread."""
+    return Message.objects.filter(pk=pk, conversation__mentorship=mentorship).exists()
+
+
 def unread_in(mentorship: Mentorship, user) -> int:
     return unread_messages(user).filter(conversation__mentorship=mentorship).count()
 

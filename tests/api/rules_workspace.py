@@ -43,6 +43,7 @@ RULES = {
     "meetings_private_note": members_only,
     "messages_list": members_only,
     "messages_send": rule(members=201, coordinators=404),
+    "messages_mark_read": rule(members=200, coordinators=404),
     # The library is the program's: its participants and coordinators.
     "resources_list": rule(members=200, coordinators=200),
     "recommendations_list": members_only,
@@ -74,6 +75,7 @@ BODIES = {
     "meetings_shared_note": {"text": "What we agreed", "version": 0},
     "meetings_private_note": {"text": "Mine alone"},
     "messages_send": {"body": "Hello"},
+    "messages_mark_read": {},
     "recommendations_create": {"resource": 0, "to": 0, "note": "Read this"},
     "introductions_create": {"mentee": 0, "other": 0, "note": "You should meet"},
     "introductions_answer": {"accept": True},

@@ -8,6 +8,7 @@ import pytest
 from lodestar.mentorships.states import MentorshipStatus
 from lodestar.messaging import services
 from lodestar.messaging.models import Message
+from lodestar.messaging.selectors import unread_in
 from tests import factories
 
 from .conftest import assert_problem, bearer, call
@@ -134,3 +135,60 @@ def test_the_thread_takes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(url(pair), **headers)
     assert response.json()["count"] == 15
+
+
+def read_url(pair):
+    return url(pair) + "read"
+
+
+def test_a_member_marks_the_thread_read_as_the_page_does(client, pair, thread, mentor, mentee):
+    assert unread_in(pair, mentee) == 1
+
+    response = call(client, mentee, "POST", read_url(pair), {})
+
+    assert response.status_code == 200
+    assert response.json() == {"unread": 0}
+    assert unread_in(pair, mentee) == 0
+    assert unread_in(pair, mentor) == 1  # the mentor's own mark is theirs
+
+
+def test_reading_up_to_a_message_leaves_the_newer_ones_unread_and_never_goes_back(
+    client, pair, thread, mentor, mentee
+):
+    later = services.message_send(mentorship=pair, author=mentor, body="Congratulations!")
+    assert call(client, mentee, "POST", read_url(pair), {"up_to": thread[0].pk}).json() == {
+        "unread": 1
+    }
+    call(client, mentee, "POST", read_url(pair), {"up_to": later.pk})
+    # An older mark does not undo what was read.
+    assert call(client, mentee, "POST", read_url(pair), {"up_to": thread[0].pk}).json() == {
+        "unread": 0
+    }
+
+
+def test_a_message_of_another_thread_is_refused_by_name_and_changes_nothing(
+    client, pair, thread, program, mentee
+):
+    elsewhere = factories.make_mentorship(
+        program,
+        mentor=factories.make_enrolment(
+            program, factories.make_user("m2@example.com"), role="mentor"
+        ),
+        mentees=[factories.make_enrolment(program, factories.make_user("e2@example.com"))],
+    )
+    other = services.message_send(
+        mentorship=elsewhere, author=elsewhere.memberships.first().user, body="Not yours"
+    )
+
+    problem = assert_problem(
+        call(client, mentee, "POST", read_url(pair), {"up_to": other.pk + 1000}), 400
+    )
+    assert [e["field"] for e in problem["errors"]] == ["up_to"]
+    assert_problem(call(client, mentee, "POST", read_url(pair), {"up_to": other.pk}), 400)
+    assert unread_in(pair, mentee) == 1
+
+
+@pytest.mark.parametrize("role", ["coordinator", "site_admin", "outsider", "other_member"])
+def test_only_members_mark_a_thread_read(client, pair, thread, people, role, mentee):
+    assert_problem(call(client, people[role], "POST", read_url(pair), {}), 404)
+    assert unread_in(pair, mentee) == 1
