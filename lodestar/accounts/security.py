@@ -20,10 +20,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.management import call_command
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from lodestar.core.prepared import PreparedQuery
 
 # Session keys: when this sign-in started, and when the session was last used (epoch seconds).
 STARTED = "lodestar.security.started"
@@ -103,11 +106,24 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
 
 def needs_mfa(user) -> bool:
     """A coordinator of any program or a staff user without an authenticator app."""
+    return _NEEDS_MFA.exists(user=user.pk)
+
+
+def _without_authenticator_but_needing_one(user: int):
     from allauth.mfa.models import Authenticator
 
-    if not (user.is_staff or user.is_superuser or user.coordinated_programs.exists()):
-        return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    from lodestar.accounts.models import User
+    from lodestar.programs.models import Program
+
+    coordinates = Program.coordinators.through.objects.filter(user=OuterRef("pk"))
+    has_app = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    return User.objects.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Exists(coordinates), pk=user
+    ).exclude(Exists(has_app))
+
+
+# Asked on every request of a signed-in person: compiled once (core/prepared.py).
+_NEEDS_MFA = PreparedQuery(_without_authenticator_but_needing_one, "user")
 
 
 def _mfa_exempt_prefixes() -> tuple[str, ...]:

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q
 
 from lodestar.accounts.models import User
+from lodestar.core.prepared import PreparedQuery
 from lodestar.programs.models import Program
 
 
@@ -23,6 +24,10 @@ def _is_coordinator(user) -> bool:
         # The view already loaded the person's permissions (auth's ModelBackend keeps them on
         # the user for the request, as _perm_cache): no query when they suffice.
         return user.has_perm("programs.add_program") or user.coordinated_programs.exists()
+    return _COORDINATES_OR_MAY_CREATE.exists(user=user.pk)
+
+
+def _coordinates_or_may_create(user: int):
     # ModelBackend's rule for one permission, directly or through a group, active users only;
     # or a program the person coordinates.
     may_create = Permission.objects.filter(
@@ -31,8 +36,10 @@ def _is_coordinator(user) -> bool:
         codename="add_program",
     )
     coordinates = Program.coordinators.through.objects.filter(user=OuterRef("pk"))
-    return (
-        User.objects.filter(pk=user.pk)
-        .filter((Q(is_active=True) & Exists(may_create)) | Exists(coordinates))
-        .exists()
+    return User.objects.filter(pk=user).filter(
+        (Q(is_active=True) & Exists(may_create)) | Exists(coordinates)
     )
+
+
+# Every page's navigation asks: compiled once (core/prepared.py).
+_COORDINATES_OR_MAY_CREATE = PreparedQuery(_coordinates_or_may_create, "user")

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Val
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lodestar.core.prepared import PreparedQuery
 from lodestar.mentorships.models import Membership, Mentorship
 from lodestar.mentorships.selectors import membership_of, with_members
 
@@ -90,7 +91,7 @@ def latest_id(conversation: Conversation | None) -> int:
 
 def unread_messages(user) -> QuerySet:
     """Messages in the person's mentorships, written by someone else, not deleted, newer than
-    the person's read mark in that thread."""
+    the person's read mark in that thread. `user` is a person or their id."""
     read_upto = ReadMark.objects.filter(conversation=OuterRef("conversation"), user=user).values(
         "last_read_id"
     )[:1]
@@ -106,11 +107,15 @@ def unread_messages(user) -> QuerySet:
     )
 
 
+# Every page's navigation asks: compiled once (core/prepared.py).
+_UNREAD_COUNT = PreparedQuery(unread_messages, "user")
+
+
 def unread_count(user) -> int:
     """For the navigation: one query."""
     if not user.is_authenticated:
         return 0
-    return unread_messages(user).count()
+    return _UNREAD_COUNT.count(user=user.pk)
 
 
 def unread_by_mentorship(user) -> dict[int, int]:
