@@ -2,8 +2,8 @@
 
 An UPDATE is aborted unless it only sets `actor_id`, `program_id` or `target_type_id` to NULL
 (what Django's SET_NULL does when that user, program or content type is deleted); a DELETE is
-always aborted — on SQLite, except while `manage.py flush` empties the whole database (see
-`flushing` below).
+always aborted, and on PostgreSQL a TRUNCATE too (of the table, or cascading from a table it
+refers to) — except while `manage.py flush` empties the whole database (see `flushing` below).
 
 The SQLite UPDATE trigger names the table's columns: a migration that adds a column must install
 the triggers again (`migrations.RunPython(triggers.install, triggers.uninstall)` after its
@@ -31,19 +31,29 @@ FIXED_COLUMNS = (
 )
 MESSAGE = "audit events are append-only"
 SQLITE_FLUSH_FUNCTION = "lodestar_audit_flushing"
+# PostgreSQL: the session setting `flush` turns on for its TRUNCATE (see flushing()).
+POSTGRESQL_FLUSH_SETTING = "lodestar.audit_flushing"
 
 _state = threading.local()
 
 
 @contextmanager
-def flushing():
-    """Let this thread's SQLite connections delete audit rows: used by `flush` only (tests that
-    empty the database between them; an operator resetting a development database)."""
+def flushing(connection=None):
+    """Let this thread's SQLite connections delete audit rows, and `connection`, on PostgreSQL,
+    truncate them: used by `flush` only (tests that empty the database between them; an
+    operator resetting a development database)."""
     _state.flushing = True
+    postgresql = connection is not None and connection.vendor == "postgresql"
     try:
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET {POSTGRESQL_FLUSH_SETTING} = 'on'")
         yield
     finally:
         _state.flushing = False
+        if postgresql:
+            with connection.cursor() as cursor:
+                cursor.execute(f"RESET {POSTGRESQL_FLUSH_SETTING}")
 
 
 def _is_flushing() -> int:
@@ -96,6 +106,17 @@ def _postgresql_create() -> list[str]:
         $$ LANGUAGE plpgsql""",
         f"""CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()""",
+        # Row triggers do not see TRUNCATE; a statement trigger does, cascades included.
+        f"""CREATE OR REPLACE FUNCTION {TABLE}_no_truncate() RETURNS trigger AS $$
+        BEGIN
+            IF current_setting('{POSTGRESQL_FLUSH_SETTING}', true) = 'on' THEN
+                RETURN NULL;
+            END IF;
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END;
+        $$ LANGUAGE plpgsql""",
+        f"""CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_no_truncate()""",
     ]
 
 
@@ -103,6 +124,8 @@ def _postgresql_drop() -> list[str]:
     return [
         f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
         f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
+        f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
+        f"DROP FUNCTION IF EXISTS {TABLE}_no_truncate()",
     ]
 
 

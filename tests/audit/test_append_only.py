@@ -73,6 +73,25 @@ def test_the_database_refuses_raw_sql_updates_and_deletes(event, sql):
     assert kept.actor_label == "Cora Coordinator <coordinator@example.com>"
 
 
+@pytest.mark.parametrize(
+    "sql",
+    ["TRUNCATE audit_auditevent", "TRUNCATE accounts_user CASCADE"],
+    ids=["the table", "a cascade from the people it names"],
+)
+# Committed rows: PostgreSQL will not truncate what the same transaction has pending checks on.
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_truncating_the_audit_table(event, sql):
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's (SQLite has none)")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
 def test_the_database_refuses_pointing_an_event_at_another_person(event, outsider):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_id = %s", [outsider.pk])
@@ -100,7 +119,7 @@ def test_the_triggers_are_installed_and_cover_every_column():
     names = triggers.installed(connection)
     expected = {
         "sqlite": ["audit_auditevent_no_delete", "audit_auditevent_no_update"],
-        "postgresql": ["audit_auditevent_append_only"],
+        "postgresql": ["audit_auditevent_append_only", "audit_auditevent_no_truncate"],
     }[connection.vendor]
     assert names == expected
     columns = {f.column for f in AuditEvent._meta.concrete_fields}
@@ -127,3 +146,10 @@ def test_flush_still_empties_the_whole_database(coordinator, program):
     record("exported", actor=coordinator, target=program)
     call_command("flush", interactive=False, verbosity=0)
     assert AuditEvent.objects.count() == 0
+    # ...and only while it runs.
+    person = factories.make_user("after@example.com")
+    record("token_created", actor=person, target=person)
+    emptying = {"postgresql": "TRUNCATE audit_auditevent", "sqlite": "DELETE FROM audit_auditevent"}
+    with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
+        cursor.execute(emptying[connection.vendor])
+    assert AuditEvent.objects.count() == 1
