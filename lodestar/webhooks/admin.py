@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Delivery, DeliveryAttempt, Endpoint
 
@@ -11,6 +12,8 @@ class EndpointAdmin(admin.ModelAdmin):
     list_select_related = ["program", "created_by"]
     raw_id_fields = ["program", "created_by"]
     readonly_fields = ["secret_rotated_at"]
+    # A URL typed without a scheme is taken as https, as Django 6 will and the form does.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class DeliveryAttemptInline(admin.TabularInline):

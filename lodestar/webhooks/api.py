@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Body, Field, Router, Schema
+from ninja import Body, Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from lodestar.api.pagination import PageNumberPagination
@@ -103,7 +103,7 @@ def webhooks_create(
         description=description,
         active=active,
     )
-    return 201, endpoint
+    return Status(201, endpoint)
 
 
 @router.get(
@@ -152,7 +152,7 @@ def webhooks_delete(request: HttpRequest, slug: str, endpoint_id: int):
     """Delete the endpoint and its deliveries, pending ones included."""
     endpoint = selectors.get_endpoint_for_coordinator(request.auth, slug, endpoint_id)
     services.endpoint_delete(endpoint=endpoint, by=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -174,7 +174,7 @@ def webhooks_rotate_secret(request: HttpRequest, slug: str, endpoint_id: int):
 def webhooks_ping(request: HttpRequest, slug: str, endpoint_id: int):
     """Queue a "ping" event for this endpoint; the worker posts it (202: not sent yet)."""
     endpoint = selectors.get_endpoint_for_coordinator(request.auth, slug, endpoint_id)
-    return 202, services.endpoint_ping(endpoint=endpoint, by=request.auth)
+    return Status(202, services.endpoint_ping(endpoint=endpoint, by=request.auth))
 
 
 @router.get(
@@ -199,4 +199,4 @@ def webhooks_redeliver(request: HttpRequest, slug: str, endpoint_id: int, delive
     Lodestar-Delivery id; 409 unless it failed."""
     endpoint = selectors.get_endpoint_for_coordinator(request.auth, slug, endpoint_id)
     delivery = selectors.get_delivery(endpoint, uuid=delivery_id)
-    return 202, services.delivery_redeliver(delivery=delivery, by=request.auth)
+    return Status(202, services.delivery_redeliver(delivery=delivery, by=request.auth))
