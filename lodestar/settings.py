@@ -227,6 +227,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 # period one of second, minute, hour, day. Counted in CACHE_URL's cache: share it between
 # processes (Redis, Memcached) for the limit to hold across them.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+# Refused API tokens per client address; past it the address waits for the window to end.
+API_TOKEN_FAILURE_RATE = env.str("API_TOKEN_FAILURE_RATE", default="10/minute")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2_000_000)
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 # Files attached to messages: a size cap, and the types accepted (a subset of PDF, PNG, JPEG,

@@ -97,8 +97,8 @@ def token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     return current
 
 
-def _parse(raw: str) -> str | None:
-    """The prefix of a well-formed token, or None."""
+def token_prefix(raw: str) -> str | None:
+    """The prefix (the public half) of a well-formed token, or None."""
     parts = (raw or "").split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != 8 or not parts[2]:
         return None
@@ -107,7 +107,7 @@ def _parse(raw: str) -> str | None:
 
 def token_authenticate(raw: str) -> ApiToken | None:
     """The token this secret belongs to if it may be used now; None otherwise."""
-    prefix = _parse(raw)
+    prefix = token_prefix(raw)
     if prefix is None:
         return None
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()

@@ -35,6 +35,7 @@ class Verb(models.TextChoices):
     ERASED = "erased", _("Account erased")
     CONCERN_VIEWED = "concern_viewed", _("Concern viewed")
     TOKEN_CREATED = "token_created", _("API token created")
+    TOKEN_REFUSED = "token_refused", _("API token refused")
     CONVERSATION_ACCESSED = "conversation_accessed", _("Conversation accessed")
     RETENTION_PURGED = "retention_purged", _("Old data purged")
 

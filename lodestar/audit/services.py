@@ -50,10 +50,11 @@ def record(
 ) -> AuditEvent:
     """Write one audit event: who (`actor`, else the request's user), did what (`verb`, one of
     `Verb`: "login_failed", "role_changed", "match_overridden", "match_published", "exported",
-    "data_exported", "erased", "concern_viewed", "token_created", "conversation_accessed",
-    "retention_purged"), to what (`target`, any model instance), in which program (else the
-    target's own `program`), from which IP (from `request`, else the request being served), with
-    `details` (JSON; never message content or passwords: such keys are dropped).
+    "data_exported", "erased", "concern_viewed", "token_created", "token_refused",
+    "conversation_accessed", "retention_purged"), to what (`target`, any model instance), in
+    which program (else the target's own `program`), from which IP (from `request`, else the
+    request being served), with `details` (JSON; never message content or passwords: such keys
+    are dropped).
 
     A bad target or odd details are logged, never raised: the action goes on and its event is
     written with what could be read. `actor_label` and `target_label` replace the labels taken
