@@ -8,7 +8,7 @@ and reads the rest through the API with its own rights.
 from datetime import date, datetime
 
 from .models import Event
-from .services import iso_utc, webhook_emit
+from .services import iso_utc, webhook_emit, webhook_emit_many
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -40,20 +40,33 @@ def _mentorship(mentorship) -> dict:
     }
 
 
+def _enrolment(enrolment) -> dict:
+    return {
+        "enrolment": {
+            "id": enrolment.pk,
+            "user_id": enrolment.user_id,
+            "role": enrolment.role,
+            "status": enrolment.status,
+            "capacity": enrolment.capacity,
+            "created_at": _when(enrolment.created_at),
+        }
+    }
+
+
 def enrolment_created(enrolment) -> None:
     webhook_emit(
         event=Event.ENROLMENT_CREATED,
         program=enrolment.program,
-        data=lambda: {
-            "enrolment": {
-                "id": enrolment.pk,
-                "user_id": enrolment.user_id,
-                "role": enrolment.role,
-                "status": enrolment.status,
-                "capacity": enrolment.capacity,
-                "created_at": _when(enrolment.created_at),
-            }
-        },
+        data=lambda: _enrolment(enrolment),
+    )
+
+
+def enrolments_created(program, enrolments) -> None:
+    """Many at once (a CSV import): one enrolment.created each, as if they had joined one by one."""
+    webhook_emit_many(
+        event=Event.ENROLMENT_CREATED,
+        program=program,
+        data=lambda: [_enrolment(enrolment) for enrolment in enrolments],
     )
 
 

@@ -42,6 +42,23 @@ def webhook_emit(
     now, posted after the commit. `data` is metadata only (ids, states, dates) and JSON-ready;
     a callable is called only when some endpoint listens, so that a program without webhooks
     pays one query per event and no more."""
+    return webhook_emit_many(
+        event=event,
+        program=program,
+        data=lambda: [data() if callable(data) else data],
+        occurred_at=occurred_at,
+    )
+
+
+def webhook_emit_many(
+    *,
+    event: str,
+    program: Program,
+    data: Callable[[], list[dict]],
+    occurred_at: datetime | None = None,
+) -> list[Delivery]:
+    """The same event about several things at once (a CSV import enrols many people): one
+    delivery per endpoint and item, written in one INSERT; still one query when nobody listens."""
     endpoints = [
         endpoint
         for endpoint in Endpoint.objects.filter(program_id=program.pk, active=True).only(
@@ -51,8 +68,8 @@ def webhook_emit(
     ]
     if not endpoints:
         return []
-    data = data() if callable(data) else data
-    return _queue(endpoints, event, _payload(event, program, data, occurred_at))
+    payloads = [_payload(event, program, item, occurred_at) for item in data()]
+    return _queue([(e, p) for p in payloads for e in endpoints], event)
 
 
 def _payload(event: str, program: Program, data: dict, occurred_at: datetime | None) -> dict:
@@ -65,7 +82,7 @@ def _payload(event: str, program: Program, data: dict, occurred_at: datetime | N
     }
 
 
-def _queue(endpoints: list[Endpoint], event: str, payload: dict) -> list[Delivery]:
+def _queue(destinations: list[tuple[Endpoint, dict]], event: str) -> list[Delivery]:
     now = timezone.now()
     deliveries = Delivery.objects.bulk_create(
         Delivery(
@@ -76,7 +93,7 @@ def _queue(endpoints: list[Endpoint], event: str, payload: dict) -> list[Deliver
             # Should the commit's task never run, the retry job picks the row up from then on.
             next_attempt_at=now + lease(),
         )
-        for endpoint in endpoints
+        for endpoint, payload in destinations
     )
     for delivery in deliveries:
         transaction.on_commit(lambda pk=delivery.pk: deliver_webhook.enqueue(pk))
@@ -210,7 +227,9 @@ def endpoint_ping(*, endpoint: Endpoint, by: User) -> Delivery:
             _("This endpoint is disabled: enable it to send it a test ping."), code="inactive"
         )
     data = {"endpoint_id": endpoint.pk, "requested_by": by.pk}
-    [delivery] = _queue([endpoint], Event.PING, _payload(Event.PING, endpoint.program, data, None))
+    [delivery] = _queue(
+        [(endpoint, _payload(Event.PING, endpoint.program, data, None))], Event.PING
+    )
     return delivery
 
 

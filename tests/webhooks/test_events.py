@@ -17,6 +17,7 @@ from lodestar.mentorships.models import Mentorship
 from lodestar.mentorships.services import mentorship_accept, mentorship_create, mentorship_end_early
 from lodestar.programs.models import Enrolment
 from lodestar.programs.services.enrolment import enrolment_apply
+from lodestar.programs.services.imports import import_commit
 from lodestar.webhooks.models import Delivery
 from lodestar.webhooks.services import iso_utc
 from tests import factories
@@ -65,6 +66,60 @@ def test_enrolling_sends_enrolment_created(
         }
     }
     assert outsider.email not in json.dumps(body)
+
+
+IMPORT_FILE = "\n".join(
+    [
+        "email,name,role,capacity",
+        "ana@example.com,Ana Alves,mentee,",
+        "ben@example.com,Ben Brown,mentor,2",
+        "outsider@example.com,Someone Else,mentee,",  # has an account already
+    ]
+)
+
+
+def test_a_csv_import_sends_enrolment_created_for_each_person(
+    endpoint, receiver, program, coordinator, outsider, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        import_commit(program=program, text=IMPORT_FILE, by=coordinator)
+
+    bodies = sent(receiver, "enrolment.created")
+    imported = Enrolment.objects.filter(
+        program=program, user__email__in=["ana@example.com", "ben@example.com", outsider.email]
+    )
+    assert sorted(b["data"]["enrolment"]["id"] for b in bodies) == sorted(e.pk for e in imported)
+    by_user = {b["data"]["enrolment"]["user_id"]: b["data"]["enrolment"] for b in bodies}
+    assert by_user[outsider.pk]["role"] == "mentee"
+    assert {e["status"] for e in by_user.values()} == {"approved"}
+    assert len({b["id"] for b in bodies}) == 3  # a delivery id each, as if they joined one by one
+    assert all("@example.com" not in json.dumps(b) for b in bodies)
+
+
+def test_accepting_the_invitation_of_an_import_sends_nothing_more(
+    endpoint, receiver, program, coordinator, django_capture_on_commit_callbacks
+):
+    from lodestar.programs.models import Invitation
+    from lodestar.programs.services.invitations import invitation_accept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_commit(program=program, text=IMPORT_FILE, by=coordinator)
+    ana = Enrolment.objects.get(user__email="ana@example.com").user
+    invitation = Invitation.objects.get(email="ana@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_accept(invitation=invitation, user=ana)
+
+    assert len(sent(receiver, "enrolment.created")) == 3
+
+
+def test_a_csv_import_without_webhooks_pays_one_query_for_them(program, django_assert_num_queries):
+    from lodestar.webhooks.events import enrolments_created
+
+    people = [factories.make_user(f"p{i}@example.com") for i in range(3)]
+    enrolments = [factories.make_enrolment(program, person) for person in people]
+    with django_assert_num_queries(1):
+        enrolments_created(program, enrolments)
+    assert Delivery.objects.count() == 0
 
 
 def test_publishing_a_run_sends_match_run_published(

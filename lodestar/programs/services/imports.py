@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from lodestar.accounts.models import AvailabilityWindow, User
 from lodestar.core.emails import send_templated_email
+from lodestar.webhooks import events as webhook_events
 
 from .. import answers
 from ..models import Answer, Enrolment, ProfileField, Program, Question, QuestionKind, Role
@@ -546,6 +547,7 @@ def _enrol_all(program: Program, rows: list[ImportRow], by: User) -> ImportResul
             if value is not None and (row.is_new or question.kind != QuestionKind.PROFILE)
         )
     Answer.objects.bulk_create(stored_answers)
+    webhook_events.enrolments_created(program, enrolments)
 
     for row in rows:
         if row.is_new:
