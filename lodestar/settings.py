@@ -455,5 +455,7 @@ PRIVACY_ACCESS_HOURS = env.int("PRIVACY_ACCESS_HOURS", default=24)
 # from the right: the entries further left are whatever the client sent. The same count as the
 # sign-in throttling's (TRUSTED_PROXY_COUNT), so that both name the same address.
 AUDIT_TRUSTED_PROXIES = env.int("TRUSTED_PROXY_COUNT", default=1)
+# Days the audit trail keeps an event (0: forever); a daily job deletes older ones.
+AUDIT_KEEP_DAYS = env.int("AUDIT_KEEP_DAYS", default=730)
 # Keeps the request at hand for the audit events that services and signals record.
 MIDDLEWARE.append("lodestar.audit.context.AuditContextMiddleware")

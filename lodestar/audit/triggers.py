@@ -2,8 +2,9 @@
 
 An UPDATE is aborted unless it only sets `actor_id`, `program_id` or `target_type_id` to NULL
 (what Django's SET_NULL does when that user, program or content type is deleted); a DELETE is
-always aborted, and on PostgreSQL a TRUNCATE too (of the table, or cascading from a table it
-refers to) — except while `manage.py flush` empties the whole database (see `flushing` below).
+aborted, and on PostgreSQL a TRUNCATE too (of the table, or cascading from a table it refers
+to) — except while `manage.py flush` empties the whole database (see `flushing` below), and
+for events older than the cutoff the retention job names (see `pruning`: AUDIT_KEEP_DAYS).
 
 The SQLite UPDATE trigger names the table's columns: a migration that adds a column must install
 the triggers again (`migrations.RunPython(triggers.install, triggers.uninstall)` after its
@@ -33,6 +34,9 @@ MESSAGE = "audit events are append-only"
 SQLITE_FLUSH_FUNCTION = "lodestar_audit_flushing"
 # PostgreSQL: the session setting `flush` turns on for its TRUNCATE (see flushing()).
 POSTGRESQL_FLUSH_SETTING = "lodestar.audit_flushing"
+# The cutoff of the retention job: older events may be deleted while it is set (pruning()).
+SQLITE_PRUNE_FUNCTION = "lodestar_audit_pruning_before"
+POSTGRESQL_PRUNE_SETTING = "lodestar.audit_pruning_before"
 
 _state = threading.local()
 
@@ -56,15 +60,46 @@ def flushing(connection=None):
                 cursor.execute(f"RESET {POSTGRESQL_FLUSH_SETTING}")
 
 
+@contextmanager
+def pruning(before, connection):
+    """Let `connection` delete the events recorded before `before` (an aware datetime), and
+    only those, for the length of the block, which must run inside transaction.atomic()."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("pruning() must run inside transaction.atomic()")
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        _set_prune_setting(connection, before.isoformat())
+    # SQLite compares the stored text: the cutoff in the very format Django stores.
+    _state.pruning_before = connection.ops.adapt_datetimefield_value(before)
+    try:
+        yield
+        # Local to the transaction, which may go on after the block: cleared now. (After an
+        # error the rollback that follows clears it.)
+        if postgresql:
+            _set_prune_setting(connection, "")
+    finally:
+        _state.pruning_before = None
+
+
+def _set_prune_setting(connection, value: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [POSTGRESQL_PRUNE_SETTING, value])
+
+
 def _is_flushing() -> int:
     return 1 if getattr(_state, "flushing", False) else 0
 
 
+def _pruning_before() -> str | None:
+    return getattr(_state, "pruning_before", None)
+
+
 def register_sqlite_function(sender, connection, **kwargs) -> None:
-    """connection_created receiver: the function the SQLite DELETE trigger asks. Outside
-    Lodestar (the sqlite3 shell) the function does not exist, so the DELETE fails there too."""
+    """connection_created receiver: the functions the SQLite DELETE trigger asks. Outside
+    Lodestar (the sqlite3 shell) they do not exist, so the DELETE fails there too."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(SQLITE_FLUSH_FUNCTION, 0, _is_flushing)
+        connection.connection.create_function(SQLITE_PRUNE_FUNCTION, 0, _pruning_before)
 
 
 def _sqlite_create() -> list[str]:
@@ -76,6 +111,7 @@ def _sqlite_create() -> list[str]:
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
         f"""CREATE TRIGGER {TABLE}_no_delete BEFORE DELETE ON {TABLE}
         WHEN {SQLITE_FLUSH_FUNCTION}() = 0
+            AND NOT (OLD.at < IFNULL({SQLITE_PRUNE_FUNCTION}(), ''))
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
     ]
 
@@ -100,6 +136,11 @@ def _postgresql_create() -> list[str]:
                AND (to_jsonb(NEW){minus}) = (to_jsonb(OLD){minus})
                AND {nulled} THEN
                 RETURN NEW;
+            END IF;
+            IF TG_OP = 'DELETE' AND OLD.at < NULLIF(
+                current_setting('{POSTGRESQL_PRUNE_SETTING}', true), ''
+            )::timestamptz THEN
+                RETURN OLD;
             END IF;
             RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
         END;

@@ -51,6 +51,7 @@ JOBS = (
     Job("webhook_retries", MINUTE, "lodestar.webhooks.tasks.deliveries_retry_due"),
     Job("webhook_purge", DAY, "lodestar.webhooks.tasks.deliveries_purge"),
     Job("retention_purge", DAY, "lodestar.privacy.retention.retention_purge_due"),
+    Job("audit_prune", DAY, "lodestar.audit.retention.audit_prune"),
     Job("worker_heartbeat", MINUTE, "lodestar.core.health.heartbeat_record"),
     Job("idempotency_purge", HOUR, "lodestar.core.idempotency.idempotency_purge"),
 )

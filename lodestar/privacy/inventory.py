@@ -127,7 +127,7 @@ NOT_PERSONAL: dict[str, str] = {
     # audit
     "audit.AuditEvent.actor_label": (
         "the audit trail is append-only by design (database triggers): it keeps who acted as "
-        "they were named then; kept as a security record"
+        "they were named then; kept as a security record for AUDIT_KEEP_DAYS"
     ),
     "audit.AuditEvent.target_id": SYSTEM,
     "audit.AuditEvent.target_label": "the audit trail is append-only by design",

@@ -1,6 +1,7 @@
 """Privacy pages: the public policy, a person's own data (download, erase), a site admin's
 erasure on request, and a site admin's recorded access to a conversation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -30,7 +31,11 @@ from .forms import AccessForm, EraseForm, StaffEraseForm
 
 @require_GET
 def policy(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacy/policy.html", {"access_hours": access_hours()})
+    return render(
+        request,
+        "privacy/policy.html",
+        {"access_hours": access_hours(), "audit_keep_days": settings.AUDIT_KEEP_DAYS},
+    )
 
 
 @login_required

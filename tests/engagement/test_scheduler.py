@@ -34,6 +34,7 @@ ALL = [
     "webhook_retries",
     "webhook_purge",
     "retention_purge",
+    "audit_prune",
     "worker_heartbeat",
     "idempotency_purge",
 ]

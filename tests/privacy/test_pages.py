@@ -21,3 +21,15 @@ def test_the_privacy_page_is_public_and_in_the_footer(client):
         assert words in page
     home = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("privacy")}"' in home
+
+
+@pytest.mark.parametrize(
+    ("keep_days", "words"),
+    [
+        (730, "kept as a security record for 730 days, then deleted"),
+        (0, "kept as a security record."),
+    ],
+)
+def test_the_privacy_page_says_how_long_the_audit_trail_is_kept(client, settings, keep_days, words):
+    settings.AUDIT_KEEP_DAYS = keep_days
+    assert words in client.get(reverse("privacy")).content.decode()
