@@ -7,7 +7,9 @@ check-ins, resources, a recommendation, a request for feedback and an introducti
 page it runs the vendored axe-core (tests/support/axe, see scripts/vendor-assets.sh) with the
 WCAG 2.0, 2.1 and 2.2 A and AA rules; a serious or critical violation anywhere fails the test
 with the page, the rule and the elements. The same pages are checked again in the dark theme,
-chosen both ways a person can choose it: the system's preference and the site's own toggle.
+chosen both ways a person can choose it: the system's preference and the site's own toggle, and
+on a 320-pixel-wide phone: axe again (touch-target sizes, scrolling regions a keyboard can
+reach), and nothing but a table or code may make the page scroll sideways (WCAG 1.4.10).
 
 Django's own admin is checked for the site admin and reported, but does not fail the test: its
 templates are Django's, not ours.
@@ -314,6 +316,53 @@ def recheck_dark(browser, live_server, storage_state, paths: list[str], crawl: C
         context.close()
 
 
+# WCAG 2.2 1.4.10 Reflow: 320 CSS pixels wide, the width of a small phone (or 1280 at 400 %).
+PHONE = {"width": 320, "height": 640}
+# What may scroll sideways on its own: data tables and code (1.4.10 exempts two-dimensional
+# content), inside a container of ours that scrolls.
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    if (el.closest('table, pre, .table-scroll, [data-scroll-x]')) continue;
+    const style = getComputedStyle(el);
+    if (style.position === 'fixed' || style.visibility === 'hidden') continue;
+    let clipped = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+    }
+    if (clipped) continue;
+    const tag = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+      (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+    wide.push(tag + ' (' + Math.round(box.right) + 'px)');
+    if (wide.length >= 3) break;
+  }
+  return {scroll: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+def recheck_phone(browser, live_server, storage_state, paths: list[str], crawl: Crawl) -> None:
+    """Pages again on a small phone: nothing but tables and code may make the page scroll
+    sideways, and axe still passes (target sizes included)."""
+    context = new_context(browser, live_server, viewport=PHONE, storage_state=storage_state)
+    page = context.new_page()
+    try:
+        for path in paths:
+            page.goto(path)
+            found = page.evaluate(OVERFLOW_SCRIPT)
+            if found["scroll"] > found["width"] + 1 and found["wide"]:
+                crawl.problems.append(
+                    f"[phone] {path}: {found['scroll']}px wide in a {found['width']}px window; "
+                    + ", ".join(found["wide"])
+                )
+            check(page, path, crawl, "phone")
+    finally:
+        context.close()
+
+
 def admin_report(page) -> list[str]:
     """Django admin's index and its first few lists: reported, never failing (they are Django's
     own templates)."""
@@ -334,9 +383,9 @@ ROLES = ["anonymous", "mentee", "mentor", "coordinator", "site admin"]
 
 @pytest.mark.django_db(transaction=True)
 def test_every_reachable_page_passes_axe_in_light_and_dark(browser, live_server):
-    """One world, one sign-in per role. Light: every page the role reaches. Dark: one page of
-    each URL name, the first time any role reaches it (colours come from the templates and the
-    CSS, not from the objects shown)."""
+    """One world, one sign-in per role. Light: every page the role reaches. Dark and phone: one
+    page of each URL name, the first time any role reaches it (colours and layout come from the
+    templates and the CSS, not from the objects shown)."""
     emails = seed_world()
     checked: Counter = Counter()  # URL names checked in light, over all roles so far
     dark: set[str] = set()
@@ -360,6 +409,7 @@ def test_every_reachable_page_passes_axe_in_light_and_dark(browser, live_server)
             context.close()
         new_names = [name for name in crawl.templates if name not in dark]
         recheck_dark(browser, live_server, storage, [crawl.templates[n] for n in new_names], crawl)
+        recheck_phone(browser, live_server, storage, [crawl.templates[n] for n in new_names], crawl)
         dark.update(new_names)
         checked.update(list(crawl.templates))
 

@@ -291,6 +291,27 @@ def test_a_coordinator_approves_an_application_with_the_keyboard(page, program, 
     )
 
 
+def test_on_a_phone_a_wide_table_scrolls_with_the_arrow_keys(page, program, coordinator):
+    for n in range(3):
+        person = factories.make_user(f"p{n}@example.com", name=f"Participant Number {n}")
+        factories.make_enrolment(program, person, status=EnrolmentStatus.APPLIED)
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in_with_keys(page, coordinator.email)
+    page.goto("/coordinate/spring/participants/")
+    wrap = page.locator(".table-wrap").first
+    expect(wrap).to_have_attribute("tabindex", "0")
+    expect(wrap).to_have_attribute("role", "region")
+    tab_to(page, wrap)
+    assert focused(page)["outlineWidth"] >= 2
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.scrollLeft > 0", arg=wrap.element_handle())
+
+    # Wide enough for the table: the wrap leaves the tab order again.
+    page.set_viewport_size({"width": 1600, "height": 900})
+    expect(wrap).not_to_have_attribute("tabindex", "0")
+
+
 def test_a_coordinator_runs_and_publishes_matching_with_the_keyboard(page, program, coordinator):
     wants, offers = factories.make_criterion(program, label="What do you want to learn?")
     for number, topic in enumerate(["Design", "Data"]):
