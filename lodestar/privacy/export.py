@@ -9,14 +9,15 @@ private notes — which belong to them; the threads themselves are listed.
 
 from __future__ import annotations
 
-import io
 import json
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -524,28 +525,39 @@ def uploaded_files(user: User) -> list[tuple[str, int, Any, str]]:
     return found
 
 
-def export_zip(user: User, data: dict[str, Any]) -> bytes:
-    """index.html, data.json and, under files/, every file the person uploaded. A file gone
-    from storage is listed as missing rather than failing the whole download."""
-    buffer = io.BytesIO()
+# The zip is written to a temporary file that stays in memory up to this size and moves to disk
+# beyond it: a person with many large files costs the server disk space for a moment, never
+# memory in proportion to their files.
+SPOOL_BYTES = 8 * 1024 * 1024
+COPY_CHUNK = 256 * 1024
+
+
+def export_zip(user: User, data: dict[str, Any]) -> IO[bytes]:
+    """index.html, data.json and, under files/, every file the person uploaded, as a temporary
+    file read from its start. A file gone from storage is listed as missing rather than failing
+    the whole download."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
     listed = []
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as bundle:
         for kind, pk, stored, original in uploaded_files(user):
             path = f"files/{kind}/{pk}-{get_valid_filename(Path(original).name) or 'file'}"
             try:
-                with stored.open("rb") as source:
-                    bundle.writestr(f"lodestar-data/{path}", source.read())
+                source = stored.open("rb")
             except OSError:
                 listed.append(BundledFile(kind.replace("_", " "), original, path, present=False))
                 continue
+            with source, bundle.open(f"lodestar-data/{path}", "w") as target:
+                shutil.copyfileobj(source, target, COPY_CHUNK)
             listed.append(BundledFile(kind.replace("_", " "), original, path))
         bundle.writestr("lodestar-data/index.html", export_html(user, data, listed))
         bundle.writestr("lodestar-data/data.json", export_json(data))
-    return buffer.getvalue()
+    spool.seek(0)
+    return spool
 
 
-def data_export(*, user: User, fmt: str, request=None) -> tuple[bytes, str, str]:
-    """The person's data as (content, content type, file name) for `fmt` "json" or "zip"."""
+def data_export(*, user: User, fmt: str, request=None) -> tuple[bytes | IO[bytes], str, str]:
+    """The person's data as (content, content type, file name) for `fmt` "json" (bytes) or
+    "zip" (a temporary file, read from its start; the caller closes it)."""
     if fmt not in ("json", "zip"):
         raise ValueError(fmt)
     with translation.override(translation.get_language()):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -50,9 +50,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 def _download(request: HttpRequest, fmt: str) -> HttpResponse:
     content, content_type, filename = data_export(user=request.user, fmt=fmt, request=request)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # Sent in chunks from the temporary file, which the response closes (and so deletes).
+    return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
 
 
 @login_required

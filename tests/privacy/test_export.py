@@ -3,6 +3,8 @@ one's own; escaped; in a bounded number of queries whatever the amount of data."
 
 import io
 import json
+import os
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lodestar.messaging.models import Message
+from lodestar.privacy import export
 from lodestar.privacy.export import export_collect
 from tests import factories
 from tests.privacy.conftest import build_person
@@ -48,7 +51,7 @@ def test_the_offline_page_escapes_what_people_wrote(client, person):
     client.force_login(person.user)
     response = client.get(reverse("data_export_zip"))
     assert response["Content-Type"] == "application/zip"
-    with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
+    with zipfile.ZipFile(io.BytesIO(response.getvalue())) as bundle:
         page = bundle.read("lodestar-data/index.html").decode()
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -89,7 +92,10 @@ def download_zip(client, user) -> zipfile.ZipFile:
     client.force_login(user)
     response = client.get(reverse("data_export_zip"))
     assert response.status_code == 200
-    return zipfile.ZipFile(io.BytesIO(response.content))
+    assert "attachment" in response["Content-Disposition"]
+    body = response.getvalue()
+    assert int(response["Content-Length"]) == len(body)
+    return zipfile.ZipFile(io.BytesIO(body))
 
 
 def bundled_files(bundle: zipfile.ZipFile) -> list[str]:
@@ -132,3 +138,25 @@ def test_a_file_missing_from_storage_is_listed_and_the_rest_still_downloads(clie
     assert len(files) == 1
     assert "missing from storage" in page
     assert person.canaries["messaging.Message.attachment_name"] in page
+
+
+def test_a_large_export_is_built_on_disk_not_in_memory(client, person, monkeypatch):
+    """Memory stays bounded whatever the person uploaded: files are copied in chunks into a
+    temporary file that leaves memory past SPOOL_BYTES."""
+    monkeypatch.setattr(export, "SPOOL_BYTES", 256 * 1024)
+    large = os.urandom(6 * 1024 * 1024)  # incompressible: the zip is as large
+    message = Message.objects.get(author=person.user)
+    message.attachment.save("large.bin", ContentFile(large))
+
+    tracemalloc.start()
+    try:
+        spool = export.export_zip(person.user, export_collect(person.user))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    with spool, zipfile.ZipFile(spool) as bundle:
+        prefix = f"lodestar-data/files/messages/{message.pk}-"
+        [name] = [n for n in bundled_files(bundle) if n.startswith(prefix)]
+        assert bundle.read(name) == large
+    assert peak < 2 * 1024 * 1024, f"{peak} bytes held while exporting a 6 MiB file"
