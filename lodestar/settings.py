@@ -19,6 +19,12 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="django-insecure-lodestar-development-only-key-0123456789"
 )
+# Earlier keys, still accepted for signatures (sessions, links in emails) and for reading stored
+# secrets (core/encryption.py) while a rotation is under way.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+# Keys of the stored secrets (TOTP keys, webhook secrets): the first encrypts, all decrypt. When
+# unset, SECRET_KEY and its fallbacks serve; set it so that SECRET_KEY can change on its own.
+ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -170,6 +176,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lodestar] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "lodestar.accounts.adapter.AccountAdapter"
+# Stores authenticator secrets encrypted (allauth keeps them in the clear by default).
+MFA_ADAPTER = "lodestar.accounts.mfa_adapter.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Lodestar"
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lodestar.core.encryption import EncryptedTextField
+
 
 class Event(models.TextChoices):
     ENROLMENT_CREATED = "enrolment.created", _("Someone enrolled")
@@ -36,8 +38,8 @@ class Endpoint(models.Model):
     )
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
-    # Kept readable: every delivery is signed with it (an HMAC needs the key itself).
-    secret = models.CharField(_("secret"), max_length=100, default=new_secret, editable=False)
+    # Encrypted, not hashed: every delivery is signed with it (an HMAC needs the key itself).
+    secret = EncryptedTextField(_("secret"), default=new_secret, editable=False)
     active = models.BooleanField(_("active"), default=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     created_by = models.ForeignKey(
