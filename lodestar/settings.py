@@ -176,6 +176,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lodestar] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_ADAPTER = "lodestar.accounts.adapter.AccountAdapter"
+# A person is told by email when their password, email addresses or second factor change (with
+# the time, address and browser), so that a change they did not make does not go unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Stores authenticator secrets encrypted (allauth keeps them in the clear by default).
 MFA_ADAPTER = "lodestar.accounts.mfa_adapter.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

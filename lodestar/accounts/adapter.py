@@ -1,5 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
+
+from lodestar.core.emails import email_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +21,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails (address verification, password reset, security notices) go
+        through the outbox like every other (core/emails.py): written in the request's
+        transaction and sent by the worker after it commits, retried if the mail server fails,
+        instead of sent while the page waits (and lost, with an error page, if it fails)."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        html = next(
+            (body for body, kind in getattr(message, "alternatives", []) if kind == "text/html"), ""
+        )
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        email_queue(to=email, subject=message.subject, text=text, html=html)

@@ -156,7 +156,8 @@ def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to], headers=headers
     )
-    message.attach_alternative(email.html, "text/html")
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
     if email.calendar:
         message.attach(_calendar_part(email.calendar, email.calendar_method))
     return message

@@ -7,9 +7,12 @@ from tests import factories
 NEW_PASSWORD = "a-brand-new-pass-phrase"
 
 
-def test_a_person_who_forgot_their_password_resets_it_from_the_emailed_link(client, db):
+def test_a_person_who_forgot_their_password_resets_it_from_the_emailed_link(
+    client, db, django_capture_on_commit_callbacks
+):
     user = factories.make_user("forgetful@example.com")
-    client.post("/accounts/password/reset/", {"email": "Forgetful@Example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        client.post("/accounts/password/reset/", {"email": "Forgetful@Example.com"})
 
     (message,) = mail.outbox
     assert message.to == ["forgetful@example.com"]
