@@ -2,13 +2,29 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from lodestar.accounts import session_views
 from lodestar.api.api import api
 from lodestar.core import views as core_views
+
+
+def _allauth_without_its_sessions_page() -> list:
+    from allauth import urls as allauth_urls
+
+    return [p for p in allauth_urls.urlpatterns if str(p.pattern) != "sessions/"]
+
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("dashboard/", core_views.dashboard, name="dashboard"),
-    path("accounts/", include("allauth.urls")),
+    # In place of allauth's sessions page (left out below), under its name and address.
+    path("accounts/sessions/", session_views.sessions_page, name="usersessions_list"),
+    path("accounts/sessions/<int:pk>/end/", session_views.session_end_view, name="session_end"),
+    path(
+        "accounts/sessions/end-others/",
+        session_views.sessions_end_others_view,
+        name="sessions_end_others",
+    ),
+    path("accounts/", include(_allauth_without_its_sessions_page())),
     path("", include("lodestar.accounts.urls")),
     path("", include("lodestar.programs.urls")),
     path("", include("lodestar.matches.urls")),

@@ -9,7 +9,7 @@ ratings, survey aggregates — is unchanged. What they wrote goes:
 | what | decision | why |
 | --- | --- | --- |
 | User | name blanked, email erased-<id>@invalid, password unusable, inactive, erased_at | the row anchors shared records; display_name reads "Former participant" |
-| allauth email addresses, social accounts (and their tokens), MFA authenticators | deleted | login identities |
+| allauth email addresses, social accounts (and their tokens), MFA authenticators, recorded sign-ins (address, browser) | deleted | login identities |
 | sessions | ended: the unusable password changes the session hash, so every session of theirs is refused on its next request; the erasing browser is logged out | no user index on sessions |
 | API tokens, calendar feeds | deleted | credentials |
 | Profile, skills, interests, availability, directory listing, notification preferences, digest state, read marks | deleted | their own data, nobody else needs it |
@@ -52,6 +52,7 @@ from collections.abc import Iterable
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -196,6 +197,7 @@ def _erase_own_data(user: User, identity: list[str]) -> None:
     EmailAddress.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()  # their tokens go with them
     Authenticator.objects.filter(user=user).delete()
+    UserSession.objects.filter(user=user).delete()  # where they signed in from
     ApiToken.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
     Profile.objects.filter(user=user).delete()

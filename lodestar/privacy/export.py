@@ -22,6 +22,7 @@ from typing import IO, Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -107,6 +108,10 @@ def export_collect(user: User) -> dict[str, Any]:
         ),
         "two_factor_methods": _rows(
             Authenticator.objects.filter(user=user), ["type", "created_at", "last_used_at"]
+        ),
+        "sign_ins": _rows(
+            UserSession.objects.filter(user=user).order_by("created_at"),
+            ["created_at", "ip", "user_agent"],
         ),
         "api_tokens": _rows(
             ApiToken.objects.filter(user=user),
