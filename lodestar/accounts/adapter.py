@@ -41,4 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
             html, text = message.body, ""
         else:
             text = message.body
-        email_queue(to=email, subject=message.subject, text=text, html=html)
+        # Their links and codes open the account: not kept once sent.
+        email_queue(
+            to=email, subject=message.subject, text=text, html=html, forget_body_once_sent=True
+        )

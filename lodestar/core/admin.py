@@ -88,6 +88,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "claimed_until",
         "sent_at",
         "last_error",
+        "forget_body_once_sent",
         "text",
         "html",
     ]

@@ -93,8 +93,10 @@ def email_queue(
     html: str,
     headers: dict[str, str] | None = None,
     calendar: tuple[bytes, str] | None = None,
+    forget_body_once_sent: bool = False,
 ) -> OutgoingEmail:
-    """Write one rendered message to the outbox and hand it to the worker after commit."""
+    """Write one rendered message to the outbox and hand it to the worker after commit.
+    `forget_body_once_sent` for a message carrying a secret: its text is emptied once sent."""
     now = timezone.now()
     ics, method = calendar if calendar else (b"", "")
     email = OutgoingEmail.objects.create(
@@ -106,6 +108,7 @@ def email_queue(
         text=text,
         html=html,
         headers=dict(headers or {}),
+        forget_body_once_sent=forget_body_once_sent,
         created_at=now,
         # Should the commit's task never run, the retry job picks the row up from then on.
         next_attempt_at=now + lease(),
@@ -132,8 +135,9 @@ def email_deliver(*, pk: int, now: datetime | None = None) -> str:
     except Exception as error:
         return _record_failure(email, error, now)
     # The unavoidable window: sent, but dying here leaves it unrecorded (see OutgoingEmail).
+    emptied = {"text": "", "html": ""} if email.forget_body_once_sent else {}
     OutgoingEmail.objects.filter(pk=pk).update(
-        sent_at=timezone.now(), claimed_until=None, last_error=""
+        sent_at=timezone.now(), claimed_until=None, last_error="", **emptied
     )
     return "sent"
 

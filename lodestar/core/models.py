@@ -101,6 +101,9 @@ class OutgoingEmail(models.Model):
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # Account emails carry a secret (a password reset link, a verification key or code): once
+    # sent, their body has done its job and is not kept in the database or its backups.
+    forget_body_once_sent = models.BooleanField(_("body emptied once sent"), default=False)
 
     objects = OutgoingEmailQuerySet.as_manager()
 

@@ -91,3 +91,28 @@ def test_a_password_reset_with_the_mail_server_down_is_kept_to_send_later(
     assert email.sent_at is None
     assert "the mail server is down" in email.last_error
     assert "/accounts/password/reset/key/" in email.text  # the link waits in the outbox
+
+
+def test_a_sent_password_reset_link_is_not_kept_in_the_outbox(
+    client, django_capture_on_commit_callbacks
+):
+    factories.make_user("forgetful@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "forgetful@example.com"})
+
+    [sent] = mail.outbox
+    assert "/accounts/password/reset/key/" in sent.body  # the person got the link
+    email = OutgoingEmail.objects.get(to="forgetful@example.com")
+    assert email.sent_at is not None
+    assert email.subject == sent.subject  # what was sent, and when, is still traceable
+    assert (email.text, email.html) == ("", "")
+
+
+def test_other_emails_keep_their_body_once_sent(coordinator, django_capture_on_commit_callbacks):
+    from lodestar.core.emails import email_queue
+
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(to="someone@example.com", subject="Hello", text="Kept", html="<p>Kept</p>")
+
+    assert OutgoingEmail.objects.get(to="someone@example.com").text == "Kept"
