@@ -21,3 +21,34 @@ class UserTimezoneMiddleware:
         finally:
             # The thread serves other requests (and tasks) next: leave it in UTC.
             timezone.deactivate()
+
+
+# Browser features Lodestar never uses, refused to its pages and to anything they might embed:
+# a script that got in could not turn on a camera or a microphone, or read where someone is.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -108,3 +108,13 @@ def test_anonymous_public_pages_are_left_cacheable(client, db):
 def test_settings_send_nosniff_and_deny_framing():
     assert settings.SECURE_CONTENT_TYPE_NOSNIFF
     assert settings.X_FRAME_OPTIONS == "DENY"
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_pages_refuse_the_camera_microphone_and_location(client, mentee, signed_in):
+    if signed_in:
+        client.force_login(mentee)
+    response = client.get("/dashboard/" if signed_in else "/")
+    policy = response["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
