@@ -1,15 +1,18 @@
 """Django admin for people: users (who log in with an email address), profiles, availability."""
 
+from allauth.usersessions.models import UserSession
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from lodestar.core.timezones import timezone_choices
 
 from .models import ApiToken, AvailabilityWindow, Profile, User
+from .sessions import sessions_end
 
 
 class EmailUniqueMixin:
@@ -189,3 +192,40 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset) -> None:
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, _("%(count)d tokens revoked.") % {"count": count})
+
+
+# allauth's own admin for recorded sign-ins deletes the record and leaves the session signed
+# in; here deleting one signs it out (accounts/sessions.py), and the search uses email.
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class SignedInSessionAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at", "ip", "user_agent")
+    search_fields = ("user__email", "ip")
+    raw_id_fields = ("user",)
+    fields = ("user", "created_at", "ip", "user_agent")
+    readonly_fields = fields
+    actions = ("sign_out",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        sessions_end([obj])
+
+    def delete_queryset(self, request, queryset):
+        sessions_end(list(queryset))
+
+    @admin.action(description=_("Sign out the selected sessions"), permissions=["delete"])
+    def sign_out(self, request, queryset):
+        rows = list(queryset)
+        sessions_end(rows)
+        self.message_user(
+            request,
+            ngettext("Signed out %(count)d session.", "Signed out %(count)d sessions.", len(rows))
+            % {"count": len(rows)},
+        )

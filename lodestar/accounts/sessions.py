@@ -105,17 +105,18 @@ def session_end(*, user: User, pk: int, current_key: str | None) -> None:
         raise ValidationError(
             _("This is the session you are using now: sign out to end it."), code="current"
         )
-    _end([row])
+    sessions_end([row])
 
 
 def sessions_end_others(*, user: User, current_key: str | None) -> int:
     """Sign the person out everywhere but here; how many sessions ended."""
     others = [s.pk for s in sessions_of(user, current_key=current_key) if not s.current]
-    _end(list(UserSession.objects.filter(user=user, pk__in=others)))
+    sessions_end(list(UserSession.objects.filter(user=user, pk__in=others)))
     return len(others)
 
 
-def _end(rows: list[UserSession]) -> None:
+def sessions_end(rows) -> None:
+    """Sign out the sessions of these records, and forget the records."""
     # Through the session engine, so that a cached copy of the session goes too.
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     with transaction.atomic():

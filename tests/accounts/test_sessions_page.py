@@ -180,3 +180,19 @@ def test_where_a_person_signed_in_is_in_their_export_and_gone_after_erasure(pers
     account_erase(user=person, by=person)
 
     assert not UserSession.objects.filter(user=person).exists()
+
+
+def test_a_site_admin_signing_a_session_out_in_the_admin_ends_it(person, phone):
+    admin = factories.make_user("root@example.com", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    changelist = reverse("admin:usersessions_usersession_changelist")
+    assert "Safari on the phone" in client.get(changelist, {"q": person.email}).content.decode()
+
+    response = client.post(
+        changelist, {"action": "sign_out", "_selected_action": [session_of(phone).pk]}
+    )
+
+    assert response.status_code == 302
+    assert not signed_in(phone)
+    assert not UserSession.objects.filter(user=person).exists()
