@@ -123,3 +123,14 @@ def sessions_end(rows) -> None:
         for row in rows:
             store.delete(row.session_key)
         UserSession.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
+def sessions_purge(*, now: datetime | None = None) -> int:
+    """Delete expired sessions, and the records of sign-ins whose session is gone (a daily job):
+    neither is kept once it can no longer let anybody in. How many sessions were deleted."""
+    now = now or timezone.now()
+    deleted, _by_model = Session.objects.filter(expire_date__lte=now).delete()
+    UserSession.objects.exclude(
+        session_key__in=Session.objects.filter(expire_date__gt=now).values("session_key")
+    ).delete()
+    return deleted

@@ -54,6 +54,7 @@ JOBS = (
     Job("audit_prune", DAY, "lodestar.audit.retention.audit_prune"),
     Job("worker_heartbeat", MINUTE, "lodestar.core.health.heartbeat_record"),
     Job("idempotency_purge", HOUR, "lodestar.core.idempotency.idempotency_purge"),
+    Job("sessions_purge", DAY, "lodestar.accounts.sessions.sessions_purge"),
 )
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 

@@ -34,7 +34,11 @@ def policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/policy.html",
-        {"access_hours": access_hours(), "audit_keep_days": settings.AUDIT_KEEP_DAYS},
+        {
+            "access_hours": access_hours(),
+            "audit_keep_days": settings.AUDIT_KEEP_DAYS,
+            "email_keep_days": settings.EMAIL_KEEP_DAYS,
+        },
     )
 
 

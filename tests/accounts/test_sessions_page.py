@@ -2,14 +2,18 @@
 one, or of all but this one, after entering the password again; nobody else's sessions."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from allauth.usersessions.models import UserSession
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from lodestar.accounts.sessions import sessions_purge
 from lodestar.privacy.erasure import account_erase
 from tests import factories
 from tests.factories import PASSWORD
@@ -196,3 +200,17 @@ def test_a_site_admin_signing_a_session_out_in_the_admin_ends_it(person, phone):
     assert response.status_code == 302
     assert not signed_in(phone)
     assert not UserSession.objects.filter(user=person).exists()
+
+
+def test_the_daily_purge_deletes_expired_sessions_and_their_records(person, laptop, phone):
+    Session.objects.filter(session_key=phone.session.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert sessions_purge() == 1
+
+    assert not Session.objects.filter(session_key=phone.session.session_key).exists()
+    assert list(UserSession.objects.values_list("user_agent", flat=True)) == [
+        "Firefox on the laptop"
+    ]
+    assert signed_in(laptop)

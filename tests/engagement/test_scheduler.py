@@ -37,6 +37,7 @@ ALL = [
     "audit_prune",
     "worker_heartbeat",
     "idempotency_purge",
+    "sessions_purge",
 ]
 calls: list[str] = []
 

@@ -33,3 +33,11 @@ def test_the_privacy_page_is_public_and_in_the_footer(client):
 def test_the_privacy_page_says_how_long_the_audit_trail_is_kept(client, settings, keep_days, words):
     settings.AUDIT_KEEP_DAYS = keep_days
     assert words in client.get(reverse("privacy")).content.decode()
+
+
+def test_the_privacy_page_says_how_long_emails_and_sign_ins_are_kept(client, settings):
+    settings.EMAIL_KEEP_DAYS = 14
+    page = client.get(reverse("privacy")).content.decode()
+    assert "Emails sent are kept for 14 days" in page
+    assert "removed as soon as they are sent" in page
+    assert "The address and browser of each sign-in are kept while that session lasts" in page
