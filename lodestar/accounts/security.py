@@ -40,9 +40,9 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def session_expired(request: HttpRequest, now: float) -> str | None:
-    """Why this signed-in session is over ("idle" or "absolute"), or None if it is not."""
-    session = request.session
+def session_expired(session, now: float) -> str | None:
+    """Why this signed-in session is over ("idle" or "absolute"), or None if it is not.
+    `session` is a session store or the decoded data of a stored session."""
     started = session.get(STARTED)
     seen = session.get(SEEN)
     if started is None or seen is None:
@@ -61,7 +61,7 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
-            reason = session_expired(request, now)
+            reason = session_expired(request.session, now)
             if reason is not None:
                 return self._expire(request, reason)
             session = request.session

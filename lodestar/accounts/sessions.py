@@ -3,8 +3,9 @@
 allauth's usersessions app records a row (address, browser, time) at each sign-in; the session
 itself lives in Django's session table. A row counts as a live session only while its session
 would still let the person in: it exists and has not expired, still belongs to them, its
-password hash is current (a password change ends the others), and it has not sat idle past
-SESSION_IDLE_SECONDS. Rows of sessions that are over are forgotten on the way.
+password hash is current (a password change ends the others), and SessionTimeoutMiddleware
+would not end it (idle too long, or older than the absolute limit). Rows of sessions that are
+over are forgotten on the way.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from .models import User
-from .security import SEEN, STARTED
+from .security import SEEN, STARTED, session_expired
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,7 @@ def _lets_in(user: User, data: dict) -> bool:
         return False
     if not constant_time_compare(data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()):
         return False
-    seen = data.get(SEEN)
-    return seen is None or time.time() - seen < settings.SESSION_IDLE_SECONDS
+    return session_expired(data, time.time()) is None
 
 
 def _moment(epoch: float | None) -> datetime | None:

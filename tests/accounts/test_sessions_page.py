@@ -149,6 +149,15 @@ def test_a_session_idle_too_long_is_not_listed(settings, laptop, phone):
     assert "Safari on the phone" not in laptop.get(PAGE).content.decode()
 
 
+def test_a_session_past_the_absolute_limit_is_not_listed(settings, laptop, phone):
+    settings.SESSION_ABSOLUTE_SECONDS = 3600
+    store = phone.session
+    store["lodestar.security.started"] = time.time() - 2 * 3600
+    store.save()
+
+    assert "Safari on the phone" not in laptop.get(PAGE).content.decode()
+
+
 def test_a_browser_signed_in_before_sessions_were_recorded_is_shown(person, laptop):
     UserSession.objects.all().delete()
 
