@@ -184,7 +184,6 @@ def message_delete(*, message: Message, by: User, now: datetime | None = None) -
 # Reading ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def conversation_mark_read(
     *,
     mentorship: Mentorship,
@@ -208,17 +207,21 @@ def conversation_mark_read(
         up_to = latest_id(conversation)
     if not up_to:
         return
+    marks = ReadMark.objects.filter(conversation=conversation, user=user)
+    # Rereading a thread with nothing new is the common case: a read, not a write, so that it
+    # does not wait for (or hold) SQLite's write lock.
+    if marks.filter(last_read_id__gte=up_to).exists():
+        return
     now = now or timezone.now()
-    # Usually the mark exists and moves: one UPDATE.
-    moved = ReadMark.objects.filter(
-        conversation=conversation, user=user, last_read_id__lt=up_to
-    ).update(last_read_id=up_to, read_at=now)
-    if not moved:
-        ReadMark.objects.get_or_create(
-            conversation=conversation,
-            user=user,
-            defaults={"last_read_id": up_to, "read_at": now},
-        )
+    with transaction.atomic():
+        # The mark only moves forward, whatever another request did since the check above.
+        moved = marks.filter(last_read_id__lt=up_to).update(last_read_id=up_to, read_at=now)
+        if not moved:
+            ReadMark.objects.get_or_create(
+                conversation=conversation,
+                user=user,
+                defaults={"last_read_id": up_to, "read_at": now},
+            )
 
 
 # Concerns -----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lodestar.messaging.models import Conversation, Message, ReadMark
@@ -202,6 +204,20 @@ def test_read_marks_only_move_forward_and_only_for_members(pair, mentee, mentor,
     with pytest.raises(ValidationError):
         conversation_mark_read(mentorship=pair, user=outsider)
     assert ReadMark.objects.count() == 1
+
+
+def test_rereading_a_thread_with_nothing_new_writes_nothing(pair, mentee, mentor):
+    # A write would take SQLite's write lock on every page view of the thread.
+    send(pair, mentor, "One")
+    conversation_mark_read(mentorship=pair, user=mentee)
+    read_at = ReadMark.objects.get(user=mentee).read_at
+    with CaptureQueriesContext(connection) as queries:
+        conversation_mark_read(mentorship=pair, user=mentee)
+    assert [q["sql"] for q in queries if not q["sql"].startswith("SELECT")] == []
+    assert ReadMark.objects.get(user=mentee).read_at == read_at
+    newer = send(pair, mentor, "Two")
+    conversation_mark_read(mentorship=pair, user=mentee)
+    assert ReadMark.objects.get(user=mentee).last_read_id == newer.pk
 
 
 def test_own_and_deleted_messages_are_never_unread(pair, mentee, mentor):
