@@ -31,17 +31,41 @@ def run_deploy_check(tmp_path, **extra: str) -> subprocess.CompletedProcess:
     )
 
 
+def production(**extra: str) -> dict[str, str]:
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ENCRYPTION_KEYS": secrets.token_urlsafe(50),
+        "BEHIND_PROXY": "1",
+        **extra,
+    }
+
+
 def test_production_settings_pass_the_deployment_check_without_a_warning(tmp_path):
-    result = run_deploy_check(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), BEHIND_PROXY="1")
+    result = run_deploy_check(tmp_path, **production())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_serving_https_directly_passes_with_the_redirect_on(tmp_path):
-    result = run_deploy_check(
-        tmp_path, SECRET_KEY=secrets.token_urlsafe(50), SECURE_SSL_REDIRECT="1"
-    )
+    result = run_deploy_check(tmp_path, **production(BEHIND_PROXY="0", SECURE_SSL_REDIRECT="1"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_stored_secrets_need_keys_of_their_own(tmp_path):
+    # Keyed on SECRET_KEY alone, a routine change of SECRET_KEY would lose every stored secret.
+    environment = production()
+    del environment["ENCRYPTION_KEYS"]
+    result = run_deploy_check(tmp_path, **environment)
+    assert result.returncode != 0
+    assert "lodestar.W001" in result.stdout + result.stderr
+
+
+def test_a_short_encryption_key_is_flagged(tmp_path):
+    keys = f"{secrets.token_urlsafe(50)},short-key"
+    result = run_deploy_check(tmp_path, **production(ENCRYPTION_KEYS=keys))
+    assert result.returncode != 0
+    assert "lodestar.W002" in result.stdout + result.stderr
+    assert "key 2 " in result.stdout + result.stderr
 
 
 def test_the_development_key_and_plain_http_are_flagged(tmp_path):
