@@ -3,9 +3,13 @@
 from django.conf import settings
 from django.core import checks
 
-# As Django asks of SECRET_KEY (security.W009): long, and not one character repeated.
-KEY_MIN_LENGTH = 50
-KEY_MIN_UNIQUE = 5
+# Held to what Django asks of SECRET_KEY (security.W009): long, and not one character repeated.
+from django.core.checks.security.base import (
+    SECRET_KEY_MIN_LENGTH as KEY_MIN_LENGTH,
+)
+from django.core.checks.security.base import (
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS as KEY_MIN_UNIQUE,
+)
 
 
 @checks.register(checks.Tags.security, deploy=True)
