@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -38,9 +39,14 @@ def admin_client(client, site_admin):
     return client
 
 
-@pytest.fixture
-def demo(db):
-    return generator.generate(seed=3, mentors=8, mentees=20, applicants=4, waitlisted=2)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One demo program for the whole module: building it takes seconds and a hundred tests read
+    it. Each test's own transaction nests inside this one, so what a test changes is undone after
+    it, and the demo itself is rolled back after the module's last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield generator.generate(seed=3, mentors=8, mentees=20, applicants=4, waitlisted=2)
+        transaction.set_rollback(True)
 
 
 def test_every_model_of_ours_is_in_the_admin():

@@ -6,6 +6,7 @@ people): 401 for anonymous callers, 404 for anyone who may not know the resource
 where the caller may act but the state forbids it (resuming a mentorship that is not paused).
 """
 
+import functools
 import importlib
 import json
 import pkgutil
@@ -30,6 +31,7 @@ RULES = {name: statuses for module in MODULES for name, statuses in module.RULES
 BODIES = {name: body for module in MODULES for name, body in getattr(module, "BODIES", {}).items()}
 
 
+@functools.cache  # building the schema takes a third of a second; every case needs it
 def operations() -> dict[str, tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {
