@@ -5,10 +5,15 @@ mentee in it, an outsider with an account but no part in it, and a rival coordin
 `other_program`.
 """
 
+import os
+from itertools import count
+
 import pytest
 from django.conf import settings
 
-from tests import factories
+from tests import factories, migrated
+
+_scratch = count(1)
 
 
 def pytest_configure(config):
@@ -19,6 +24,42 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SITE_URL = "http://testserver"
+
+
+def pytest_sessionfinish(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        migrated.clean_up()
+
+
+# Databases for Lodestar run in processes of its own (tests/migrated.py) ------------------------
+
+
+@pytest.fixture
+def migrated_sqlite_url(tmp_path) -> str:
+    """DATABASE_URL of a migrated SQLite file of this test's own."""
+    return migrated.sqlite_copy(tmp_path / "lodestar.sqlite3")
+
+
+@pytest.fixture
+def migrated_postgres_url():
+    """DATABASE_URL of a migrated PostgreSQL database of this test's own, dropped after it."""
+    server = migrated.postgres_server()
+    if server is None:
+        pytest.skip("DATABASE_URL is not PostgreSQL and no server answers at 127.0.0.1:5432")
+    pytest.importorskip("psycopg")
+    name = f"lodestar_scratch_{os.getpid()}_{next(_scratch)}"
+    try:
+        yield migrated.postgres_copy(server, name)
+    finally:
+        migrated.postgres_drop(server, name)
+
+
+@pytest.fixture
+def migrated_database_url(request) -> str:
+    """A migrated database of this test's own, of the kind the suite runs on."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return request.getfixturevalue("migrated_postgres_url")
+    return request.getfixturevalue("migrated_sqlite_url")
 
 
 @pytest.fixture

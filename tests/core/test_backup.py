@@ -8,7 +8,6 @@ would: create data, back up, change it, restore, and find the data as it was.
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from lodestar.core.backup import BackupError, backup_inspect
+from tests import migrated
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -145,21 +144,11 @@ class Site:
 # --- SQLite ---
 
 
-@pytest.fixture(scope="module")
-def migrated_sqlite(tmp_path_factory) -> Path:
-    """One migrated SQLite file, copied for each test (migrating takes seconds)."""
-    var = tmp_path_factory.mktemp("template")
-    database = var / "lodestar.sqlite3"
-    Site(var, f"sqlite:///{database}").run("migrate", "--noinput")
-    return database
-
-
 @pytest.fixture
-def site(tmp_path, migrated_sqlite) -> Site:
+def site(tmp_path) -> Site:
     var = tmp_path / "var"
     var.mkdir()
-    shutil.copy(migrated_sqlite, var / "lodestar.sqlite3")
-    return Site(var, f"sqlite:///{var / 'lodestar.sqlite3'}")
+    return Site(var, migrated.sqlite_copy(var / "lodestar.sqlite3"))
 
 
 def people_in(database: Path) -> list[str]:
@@ -335,48 +324,15 @@ def test_postgresql_backup_without_pg_dump_says_what_to_install(tmp_path):
 # --- PostgreSQL ---
 
 
-def _postgres_server() -> dict | None:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] == "django.db.backends.postgresql":
-        return {
-            "host": db["HOST"] or "127.0.0.1",
-            "port": int(db["PORT"] or 5432),
-            "user": db["USER"] or "postgres",
-            "password": db["PASSWORD"] or "",
-        }
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        return None
-    return {"host": "127.0.0.1", "port": 5432, "user": "postgres", "password": ""}
-
-
 @pytest.fixture
-def pg_site(tmp_path):
+def pg_site(tmp_path, request):
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         pytest.skip("pg_dump/pg_restore are not installed (apt install postgresql-client)")
-    server = _postgres_server()
-    if server is None:
-        pytest.skip("DATABASE_URL is not PostgreSQL and no server answers at 127.0.0.1:5432")
-    psycopg = pytest.importorskip("psycopg")
-    name = f"lodestar_backup_drill_{os.getpid()}"
-    connect = {k: server[k] or None for k in ("host", "port", "user", "password")}
-    with psycopg.connect(dbname="postgres", autocommit=True, **connect) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{server['password']}" if server["password"] else ""
-    url = f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
-    site = Site(tmp_path / "var", url)
-    try:
-        yield site
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **connect) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return Site(tmp_path / "var", request.getfixturevalue("migrated_postgres_url"))
 
 
 def test_postgresql_restore_drill(pg_site, tmp_path):
     site = pg_site
-    site.run("migrate", "--noinput")
     assert site.state(before=SEED) == ORIGINAL
 
     backup = site.backup()

@@ -88,11 +88,11 @@ def test_healthz_needs_no_sign_in_takes_two_queries_and_only_answers_reads(
     assert client.post("/healthz").status_code == 405
 
 
-def test_a_real_worker_process_runs_the_heartbeat(tmp_path):
+def test_a_real_worker_process_runs_the_heartbeat(tmp_path, migrated_sqlite_url):
     """`run_scheduler --once` enqueues, `db_worker --batch` runs, /healthz says ok."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'health.sqlite3'}",
+        "DATABASE_URL": migrated_sqlite_url,
         "TASKS_BACKEND": DB_WORKER,
         "LODESTAR_VAR_DIR": str(tmp_path / "var"),
         "DEBUG": "0",
@@ -119,7 +119,6 @@ def test_a_real_worker_process_runs_the_heartbeat(tmp_path):
             "print(r.status_code, r.json()['checks']['worker']['status'])",
         ).split()[-2:]
 
-    manage("migrate", "--noinput", "-v0")
     assert health() == ["503", "unknown"]
     assert "worker_heartbeat" in manage("run_scheduler", "--once")
     assert health() == ["503", "unknown"]  # enqueued, not yet run: no worker

@@ -1,9 +1,9 @@
 """Kill the task worker in the middle of a batch of notifications, start it again, and every
 notification is delivered exactly once.
 
-End to end, with real processes on a database of their own (a SQLite file, or a fresh
-PostgreSQL database when the suite runs on PostgreSQL): `migrate`, one change that notifies 12
-people, `db_worker` sending them through a slow mail server that writes each message to a file
+End to end, with real processes on a migrated database of their own (a SQLite file, or a
+PostgreSQL database when the suite runs on PostgreSQL: tests/migrated.py): one change that
+notifies 12 people, `db_worker` sending them through a slow mail server that writes each message to a file
 (tests/support/slow_email.py), SIGKILL while a message is on its way, `db_worker` again, then
 the scheduler's retry job once the dead worker's lease (2 s here) has run out.
 """
@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[2]
 BATCH = 12
@@ -29,31 +28,9 @@ LEASE_SECONDS = 2
 
 
 @pytest.fixture
-def database_url(tmp_path):
-    """A database URL for the processes under test, made for this test and removed after."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        yield f"sqlite:///{tmp_path / 'killtest.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"killtest_{os.getpid()}"
-    server = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    try:
-        yield f"postgres://{credentials}@{host}/{name}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def database_url(migrated_database_url):
+    """A migrated database for the processes under test, made for this test and removed after."""
+    return migrated_database_url
 
 
 class Site:
@@ -125,7 +102,6 @@ def wait_for(condition, timeout: float, what: str, site: Site) -> None:
 
 def test_a_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(tmp_path, database_url):
     site = Site(tmp_path, database_url)
-    site.run("migrate", "--noinput", "-v0", timeout=120)
     site.shell(f"from tests.support.outbox_batch import notify_batch; notify_batch({BATCH})")
 
     worker = site.start_worker()

@@ -106,7 +106,6 @@ SCRIPT = textwrap.dedent(
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from django.core.management import call_command
     from django.test import Client
     from lodestar.accounts.models import User
 
@@ -114,7 +113,6 @@ SCRIPT = textwrap.dedent(
     client = Client()
     login = {"login": "person@example.com"}
     if step == "guess":
-        call_command("migrate", verbosity=0)  # makes the cache table too
         User.objects.create_user("person@example.com", password="the right pass phrase")
         for _ in range(5):
             client.post("/accounts/login/", {**login, "password": "a wrong guess"})
@@ -125,7 +123,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_the_failed_sign_in_count_is_shared_between_processes(tmp_path):
+def test_the_failed_sign_in_count_is_shared_between_processes(tmp_path, migrated_sqlite_url):
     """One process guesses; another, with its own connection, is then refused."""
     environment = {
         "PATH": os.environ.get("PATH", ""),
@@ -133,7 +131,7 @@ def test_the_failed_sign_in_count_is_shared_between_processes(tmp_path):
         "DEBUG": "0",
         "ACCOUNT_EMAIL_VERIFICATION": "none",
         "LODESTAR_VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DATABASE_URL": migrated_sqlite_url,  # the cache's table included
     }
 
     def run(step: str) -> str:

@@ -8,9 +8,9 @@ out, the scheduler's retry job hands it over again and the receiver gets it a se
 the same Lodestar-Delivery id and the same body. Exactly once is not possible over HTTP without
 the receiver's help: it deduplicates by that id. Every other delivery arrives exactly once.
 
-End to end, with real processes on a database of their own (tests/core/test_worker_kill.py's
-`Site`): `migrate`, one change that emits 12 events, `db_worker` posting them to a slow receiver
-on 127.0.0.1 (this test's thread), SIGKILL while a request is on its way, `db_worker` again,
+End to end, with real processes on a migrated database of their own (tests/core/
+test_worker_kill.py's `Site`): one change that emits 12 events, `db_worker` posting them to a
+slow receiver on 127.0.0.1 (this test's thread), SIGKILL while a request is on its way, `db_worker` again,
 then the retry job once the dead worker's lease has run out.
 """
 
@@ -57,7 +57,6 @@ class WebhookSite(Site):
 
 def test_a_worker_killed_mid_batch_loses_no_delivery(tmp_path, database_url, slow_receiver):  # noqa: F811
     site = WebhookSite(tmp_path, database_url)
-    site.run("migrate", "--noinput", "-v0", timeout=120)
     site.shell(
         "from tests.webhooks.kill_batch import emit_batch; "
         f"emit_batch({slow_receiver.url!r}, {BATCH})"
