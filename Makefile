@@ -45,11 +45,12 @@ format: venv
 
 # One test process more than cores: many tests wait on a browser, a subprocess or a socket, and
 # the spare process keeps both cores busy meanwhile (on 2 cores the suite took 9 min, not 10).
+# worksteal: an idle process takes tests queued behind another's long one (a browser journey).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 test: lint
 	DEBUG=0 $(BIN)/lodestar makemigrations --check --dry-run
-	DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) -q $(PYTEST_ARGS)
+	DEBUG=0 $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -q $(PYTEST_ARGS)
 
 # Static analysis of our code (bandit, configured in pyproject.toml) and known vulnerabilities in
 # the installed dependencies (pip-audit). A vulnerability fails; an unreachable advisory service

@@ -26,6 +26,23 @@ def pytest_configure(config):
     settings.SITE_URL = "http://testserver"
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that use no test database first. pytest-django runs them last (after the database
+    tests, which it orders as Django does, and that order is kept); among them are the longest of
+    the suite, running Lodestar in processes of their own, and last they left the other workers
+    idle for minutes at the end of the run."""
+
+    def uses_database(item) -> bool:
+        names = set(getattr(item, "fixturenames", ()))
+        return item.get_closest_marker("django_db") is not None or bool(names & DATABASE_FIXTURES)
+
+    items.sort(key=uses_database)
+
+
 def pytest_sessionfinish(session):
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         migrated.clean_up()
