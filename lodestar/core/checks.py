@@ -2,14 +2,11 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.checks.security import base as django_security
 
 # Held to what Django asks of SECRET_KEY (security.W009): long, and not one character repeated.
-from django.core.checks.security.base import (
-    SECRET_KEY_MIN_LENGTH as KEY_MIN_LENGTH,
-)
-from django.core.checks.security.base import (
-    SECRET_KEY_MIN_UNIQUE_CHARACTERS as KEY_MIN_UNIQUE,
-)
+KEY_MIN_LENGTH = django_security.SECRET_KEY_MIN_LENGTH
+KEY_MIN_UNIQUE = django_security.SECRET_KEY_MIN_UNIQUE_CHARACTERS
 
 
 @checks.register(checks.Tags.security, deploy=True)

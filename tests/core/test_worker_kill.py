@@ -3,8 +3,8 @@ notification is delivered exactly once.
 
 End to end, with real processes on a migrated database of their own (a SQLite file, or a
 PostgreSQL database when the suite runs on PostgreSQL: tests/migrated.py): one change that
-notifies 12 people, `db_worker` sending them through a slow mail server that writes each message to a file
-(tests/support/slow_email.py), SIGKILL while a message is on its way, `db_worker` again, then
+notifies 12 people, `db_worker` sending them through a slow mail server that writes each
+message to a file (tests/support/slow_email.py), SIGKILL while a message is on its way, `db_worker` again, then
 the scheduler's retry job once the dead worker's lease (2 s here) has run out.
 """
 
@@ -19,18 +19,10 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 BATCH = 12
 KILL_AFTER = 4  # messages delivered before the kill
 LEASE_SECONDS = 2
-
-
-@pytest.fixture
-def database_url(migrated_database_url):
-    """A migrated database for the processes under test, made for this test and removed after."""
-    return migrated_database_url
 
 
 class Site:
@@ -100,8 +92,10 @@ def wait_for(condition, timeout: float, what: str, site: Site) -> None:
         time.sleep(0.02)
 
 
-def test_a_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(tmp_path, database_url):
-    site = Site(tmp_path, database_url)
+def test_a_worker_killed_mid_batch_loses_no_email_and_sends_none_twice(
+    tmp_path, migrated_database_url
+):
+    site = Site(tmp_path, migrated_database_url)
     site.shell(f"from tests.support.outbox_batch import notify_batch; notify_batch({BATCH})")
 
     worker = site.start_worker()

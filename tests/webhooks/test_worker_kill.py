@@ -24,7 +24,7 @@ from datetime import datetime
 import pytest
 
 from lodestar.webhooks.signing import verify_signature
-from tests.core.test_worker_kill import Site, database_url, wait_for  # noqa: F401
+from tests.core.test_worker_kill import Site, wait_for
 
 from .kill_batch import SECRET
 from .receiver import Receiver
@@ -55,8 +55,10 @@ class WebhookSite(Site):
         return json.loads(out.strip().splitlines()[-1])
 
 
-def test_a_worker_killed_mid_batch_loses_no_delivery(tmp_path, database_url, slow_receiver):  # noqa: F811
-    site = WebhookSite(tmp_path, database_url)
+def test_a_worker_killed_mid_batch_loses_no_delivery(
+    tmp_path, migrated_database_url, slow_receiver
+):
+    site = WebhookSite(tmp_path, migrated_database_url)
     site.shell(
         "from tests.webhooks.kill_batch import emit_batch; "
         f"emit_batch({slow_receiver.url!r}, {BATCH})"
