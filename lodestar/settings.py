@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lodestar.core.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before the session timeout, whose sign-out it must see.
+    "lodestar.accounts.security.ClearSiteDataMiddleware",
     "lodestar.accounts.security.SessionTimeoutMiddleware",
     "lodestar.accounts.security.MfaRequiredMiddleware",
     "lodestar.accounts.security.NoStoreMiddleware",

@@ -9,6 +9,8 @@ private pages, and the cache table that makes throttling hold across processes.
 - NoStoreMiddleware marks every response to a signed-in person, and every API response,
   `Cache-Control: private, no-store`: a shared computer's back button or a proxy must not keep
   somebody's messages. Static files never get here (WhiteNoise answers them first).
+- ClearSiteDataMiddleware tells the browser to drop what it keeps of this site's pages when a
+  request ends a session (signing out, or a session that timed out).
 """
 
 from __future__ import annotations
@@ -163,6 +165,29 @@ class MfaRequiredMiddleware:
                 return response
             return HttpResponseRedirect(target)
         return self.get_response(request)
+
+
+class ClearSiteDataMiddleware:
+    """`Clear-Site-Data: "cache"` on the response that ends a session, so that the browser
+    forgets every page of the site it still holds, the back-forward cache included: the next
+    person at a shared computer cannot go back to somebody's messages.
+
+    Not "cookies": browsers clear those for the whole registrable domain, which would sign the
+    person out of every other service under it. Not "storage": it holds nothing but the light or
+    dark theme, which is no secret and which the person chose. Django's sign-out already ends
+    the session cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        # logout() puts an anonymous user on the request, whoever called it.
+        if was_signed_in and not request.user.is_authenticated:
+            response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 class NoStoreMiddleware:

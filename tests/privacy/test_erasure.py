@@ -33,6 +33,7 @@ def test_a_person_erases_their_account_and_is_logged_out(client, person):
     assert user.name == ""
     assert user.display_name == "Former participant"
     assert client.get(reverse("dashboard")).status_code == 302  # logged out
+    assert response["Clear-Site-Data"] == '"cache"'  # the browser forgets the pages it kept
 
 
 @pytest.mark.parametrize(

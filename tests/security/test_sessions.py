@@ -52,6 +52,7 @@ def test_a_session_idle_for_longer_than_the_limit_is_ended(mentee, settings):
     page = client.get(response["Location"])
     assert "signed out after 30 minutes without activity" in page.content.decode()
     assert client.get("/dashboard/").status_code == 302  # still signed out
+    assert response["Clear-Site-Data"] == '"cache"'
 
 
 def test_activity_within_the_idle_limit_keeps_the_session(mentee, settings):
@@ -70,6 +71,25 @@ def test_a_session_ends_at_the_absolute_limit_however_busy(mentee, settings):
 
     assert response.redirect_chain[0][0].startswith("/accounts/login/")
     assert "sessions last 12.0 hours at most" in response.content.decode()
+
+
+def test_signing_out_tells_the_browser_to_forget_the_pages_it_kept(mentee):
+    client = signed_in(mentee)
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 302
+    # "cache" alone: cookies would be cleared across the whole registrable domain.
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_only_the_response_that_ends_a_session_clears_the_browser(client, mentee):
+    assert "Clear-Site-Data" not in client.get("/accounts/login/")
+    assert "Clear-Site-Data" not in client.post("/accounts/logout/")  # nobody to sign out
+    response = sign_in(client, mentee.email)
+    assert "Clear-Site-Data" not in response
+    assert "Clear-Site-Data" not in client.get("/dashboard/")
 
 
 def test_the_limits_are_configurable_with_sane_defaults(settings):
