@@ -4,6 +4,10 @@ with name, allow_redirects and catch_response) and whose `person` is a LOAD_PEOP
 
 No redirect is followed: a read must answer 200, a write 302; anything else is a failure. A
 write first opens the page with its form and posts the form's CSRF token back, as a browser.
+One refusal is the product doing its job, not a failure: a meeting proposed at a time the pair
+already has one is answered with the form and "You already have a meeting then". The user
+picks another time, as a person would (the load users all work in a few dozen pairs, whose
+calendars fill up over a run).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ MESSAGES = [
 ]
 
 
+TAKEN, REFUSED, FAILED = "taken", "refused", "failed"
+
+
 class Browsing:
     """read/write for a user class with `client` and `person`."""
 
@@ -35,12 +42,18 @@ class Browsing:
                 return None
             return r.content
 
-    def write(self, url: str, name: str, data: dict) -> None:
+    def write(self, url: str, name: str, data: dict, *, refusal: bytes | None = None) -> str:
+        """Post the form: TAKEN, REFUSED or FAILED. A 200 page that says `refusal` is the
+        product's clear answer to a request it must refuse, which is not a failure."""
         with self.client.post(
             url, name=name, data=data, allow_redirects=False, catch_response=True
         ) as r:
-            if r.status_code != 302:
-                r.failure(f"{r.status_code} (expected 302)")
+            if r.status_code == 302:
+                return TAKEN
+            if refusal and r.status_code == 200 and refusal in r.content:
+                return REFUSED
+            r.failure(f"{r.status_code} (expected 302)")
+            return FAILED
 
     @staticmethod
     def token(page: bytes | None) -> str | None:
@@ -96,29 +109,34 @@ def check_in(user: Browsing) -> None:
         )
 
 
+CLASH = b"You already have a meeting then"
+PROPOSAL_ATTEMPTS = 3
+
+
+def proposal_time() -> datetime:
+    """A half hour among the next year's (in the person's zone, UTC here)."""
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(
+        days=random.randint(20, 360), hours=random.randint(0, 23), minutes=random.choice([0, 30])
+    )
+
+
 def schedule_meeting(user: Browsing) -> None:
     url = user.workspace_url + "meetings/new/"
     token = user.token(user.read(url, "meetings: new"))
-    if token:
-        # A half hour among the next year's (in the person's zone, UTC here), so that two
-        # proposals hardly ever clash.
-        when = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(
-            days=random.randint(20, 360), hours=random.randint(0, 23),
-            minutes=random.choice([0, 30]),
-        )  # fmt: skip
-        user.write(
-            url,
-            "meetings: propose",
-            {
-                "csrfmiddlewaretoken": token,
-                "slot": "other",
-                "when": when.strftime("%Y-%m-%dT%H:%M"),
-                "duration": 60,
-                "mode": "video",
-                "place": "",
-                "agenda": "Progress on my goals",
-            },
-        )
+    if not token:
+        return
+    for _ in range(PROPOSAL_ATTEMPTS):
+        data = {
+            "csrfmiddlewaretoken": token,
+            "slot": "other",
+            "when": proposal_time().strftime("%Y-%m-%dT%H:%M"),
+            "duration": 60,
+            "mode": "video",
+            "place": "",
+            "agenda": "Progress on my goals",
+        }
+        if user.write(url, "meetings: propose", data, refusal=CLASH) != REFUSED:
+            return
 
 
 MEMBER_TASKS = {

@@ -2,6 +2,7 @@
 generator, the pre-written sessions and every locust task, run through the test client."""
 
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -10,8 +11,11 @@ from django.test import Client
 from bench.load import journeys
 from bench.load.data import generate, write_sessions
 from bench.load.run import judge, read_stats
+from lodestar.accounts.models import User
 from lodestar.engagement.models import CheckIn
 from lodestar.meetings.models import Meeting
+from lodestar.meetings.services import meeting_propose
+from lodestar.mentorships.models import Mentorship
 from lodestar.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +159,39 @@ def test_the_targets_are_judged_each_on_its_own_run():
     # An error in any run, or a run that made no request at all, fails "no errors".
     assert not judge(run_total(1000), run_total(25), run_total(160, failures=1))[1]["no errors"]
     assert not judge(run_total(1000), run_total(0, requests=0), run_total(160))[1]["no errors"]
+
+
+def test_a_proposal_refused_for_a_clash_is_tried_again_at_another_time(load_program, monkeypatch):
+    meta, keys = load_program
+    person = next(m for m in meta["members"] if m["role"] == "mentee")
+    taken = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=40)
+    meeting_propose(
+        mentorship=Mentorship.objects.get(pk=person["mentorship"]),
+        by=User.objects.get(pk=person["user"]),
+        start=taken,
+    )
+    times = iter([taken + timedelta(minutes=30), taken + timedelta(days=2)])
+    monkeypatch.setattr(journeys, "proposal_time", lambda: next(times))
+    user = LoadUser(person, meta["program"], keys[person["user"]])
+
+    journeys.schedule_meeting(user)
+
+    assert user.client.failures == []  # the clash was the product's answer, not an error
+    assert user.client.names.count("meetings: propose") == 2
+    starts = set(
+        Meeting.objects.filter(mentorship=person["mentorship"]).values_list("start", flat=True)
+    )
+    assert taken + timedelta(days=2) in starts
+    assert taken + timedelta(minutes=30) not in starts
+
+
+def test_any_other_answer_to_a_proposal_is_a_failure(load_program, monkeypatch):
+    meta, keys = load_program
+    person = next(m for m in meta["members"] if m["role"] == "mentee")
+    past = datetime.now(UTC) - timedelta(days=400)  # refused, but not for a clash
+    monkeypatch.setattr(journeys, "proposal_time", lambda: past)
+    user = LoadUser(person, meta["program"], keys[person["user"]])
+
+    journeys.schedule_meeting(user)
+
+    assert user.client.failures == ["meetings: propose: 200 (expected 302)"]
