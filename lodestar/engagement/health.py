@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lodestar.meetings.models import Meeting
 from lodestar.meetings.states import MeetingStatus
 from lodestar.mentorships.goal_states import GoalStatus
 from lodestar.mentorships.models import AgreementVersion, Goal, Membership, Mentorship
@@ -54,9 +55,16 @@ class Health:
 
 
 def _annotated(mentorships, now: datetime):
-    held = Q(
-        meetings__status__in=[MeetingStatus.COMPLETED, MeetingStatus.CONFIRMED],
-        meetings__start__lte=now,
+    # Every figure is a subquery: no join to aggregate over, hence no GROUP BY, which would
+    # carry the subqueries along and run them once per joined row (per meeting, not per pair).
+    last_met = (
+        Meeting.objects.filter(
+            mentorship=OuterRef("pk"),
+            status__in=[MeetingStatus.COMPLETED, MeetingStatus.CONFIRMED],
+            start__lte=now,
+        )
+        .order_by("-start")
+        .values("start")[:1]
     )
     last_message = (
         Message.objects.filter(conversation__mentorship=OuterRef("pk"), deleted_at__isnull=True)
@@ -81,7 +89,7 @@ def _annotated(mentorships, now: datetime):
         .values("n")
     )
     return mentorships.annotate(
-        last_met=Max("meetings__start", filter=held),
+        last_met=Subquery(last_met),
         last_message=Subquery(last_message),
         last_mood=Subquery(last_mood.values("mood")[:1]),
         help_open=Exists(help_open),

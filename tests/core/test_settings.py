@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -46,6 +47,33 @@ def test_database_url_selects_postgresql():
     config = environ.Env.db_url_config("postgres://postgres@127.0.0.1:5432/lodestar")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "lodestar"
+
+
+def database_options(url: str) -> str:
+    """OPTIONS of the default database as the settings make them from this DATABASE_URL."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lodestar.settings", "DATABASE_URL": url}
+    result = subprocess.run(  # noqa: S603 (this interpreter, our own code)
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_postgresql_runs_without_jit_unless_database_url_sets_its_own_options():
+    assert database_options("postgres://postgres@127.0.0.1:5432/x") == "{'options': '-c jit=off'}"
+    own = "postgres://postgres@127.0.0.1:5432/x?options=-c%20statement_timeout%3D5000"
+    assert database_options(own) == "{'options': '-c statement_timeout=5000'}"
+
+
+@pytest.mark.django_db
+def test_the_database_connection_has_the_settings_it_was_given():
+    with connections["default"].cursor() as cursor:
+        if connections["default"].vendor == "postgresql":
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+        else:
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
 
 
 def test_lodestar_command_runs_django_management_commands(capsys):
