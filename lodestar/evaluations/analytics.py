@@ -959,6 +959,8 @@ CACHE_SECONDS = 60
 STALE_SECONDS = 5 * 60
 # The counting request holds this lock; if it dies, another may count once the lock lapses.
 RECOUNT_LOCK_SECONDS = 30
+# Part of the key: figures pickled by an older Figures (without counted_at, say) are not read.
+FIGURES_VERSION = 2
 
 
 def figures_cache_key(program: Program, filters: Filters) -> str:
@@ -973,7 +975,7 @@ def figures_cache_key(program: Program, filters: Filters) -> str:
         timezone.localdate(),
     ]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"analytics:figures:{program.pk}:{digest}"
+    return f"analytics:figures:v{FIGURES_VERSION}:{program.pk}:{digest}"
 
 
 def cached_program_figures(program: Program, filters: Filters) -> Figures:
