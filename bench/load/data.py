@@ -323,9 +323,9 @@ def prepare(db: str, *, quick: bool = False, rebuild: bool = False, log=print) -
 
 def settle_postgres() -> float:
     """VACUUM ANALYZE the new database, as autovacuum would soon after a bulk load: a
-    production database is in that settled state, and otherwise autovacuum does it during the
-    measured runs, on the same two cores. SQLite gets nothing of the kind: Lodestar never runs
-    its ANALYZE, so neither does the load test. Returns the seconds it took."""
+    production database is in that settled state, and otherwise autovacuum may do it during
+    the measured runs, on the same two cores. SQLite gets nothing of the kind: Lodestar never
+    runs its ANALYZE, so neither does the load test. Returns the seconds it took."""
     from django.db import connection
 
     started = time.perf_counter()

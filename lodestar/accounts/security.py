@@ -10,7 +10,7 @@ private pages, and the cache table that makes throttling hold across processes.
   `Cache-Control: private, no-store`: a shared computer's back button or a proxy must not keep
   somebody's messages. Static files never get here (WhiteNoise answers them first).
 - ClearSiteDataMiddleware tells the browser to drop what it keeps of this site's pages when a
-  request ends a session (signing out, or a session that timed out).
+  request ends a session (signing out, erasing one's account, a session that timed out).
 """
 
 from __future__ import annotations
