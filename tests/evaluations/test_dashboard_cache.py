@@ -9,13 +9,14 @@ import csv
 import datetime as dt
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from lodestar.evaluations import analytics
 from lodestar.evaluations.analytics import Filters, figures_cache_key
@@ -109,10 +110,19 @@ def age_the_figures(program, seconds: int) -> None:
     cache.set(key, kept, analytics.CACHE_SECONDS + analytics.STALE_SECONDS)
 
 
-def test_the_page_says_when_its_figures_were_counted(coordinator_client, story):
-    html, _ = dashboard(coordinator_client, story.program)
-    counted = timezone.localtime(cache.get(figures_cache_key(story.program, Filters())).counted_at)
-    assert f"Counted at {counted:%-H:%M}" in html or f"Counted at {counted:%H:%M}" in html
+def test_the_page_says_when_its_figures_were_counted(client, story):
+    viewer = story.program.coordinators.first()
+    viewer.timezone = "Asia/Kolkata"  # half an hour off UTC: the viewer's zone, not the server's
+    viewer.save()
+    client.force_login(viewer)
+    html, _ = dashboard(client, story.program)
+
+    with timezone.override(ZoneInfo("Asia/Kolkata")):
+        key = figures_cache_key(story.program, Filters())
+        counted = timezone.localtime(cache.get(key).counted_at)
+    # In the viewer's locale's time format ("1:02 p.m." in English), in their zone.
+    assert f"Counted at {formats.time_format(counted)}:" in html
+    assert counted.utcoffset() == dt.timedelta(hours=5, minutes=30)
 
 
 def test_figures_older_than_a_minute_are_counted_afresh(coordinator_client, story):
