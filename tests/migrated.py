@@ -46,6 +46,21 @@ def locked(name: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def manage(*args: str, env: dict[str, str], timeout: float = 120) -> str:
+    """Run this checkout's manage.py in a process of its own with `env` (a whole environment),
+    assert that it succeeded, and return what it printed."""
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
 def migrate(database_url: str) -> None:
     environment = {
         **os.environ,
@@ -53,15 +68,7 @@ def migrate(database_url: str) -> None:
         "DEBUG": "0",
         "LODESTAR_VAR_DIR": str(shared_dir() / "var"),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=REPO,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"migrate: {result.stdout}\n{result.stderr}"
+    manage("migrate", "--noinput", "-v0", env=environment, timeout=300)
 
 
 # --- SQLite ---

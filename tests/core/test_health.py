@@ -6,10 +6,7 @@ The last test runs the real thing: `run_scheduler --once` enqueues the heartbeat
 process runs it, and /healthz turns from "unknown" to "ok"."""
 
 import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,8 +14,8 @@ from django.utils import timezone
 from lodestar.core.health import heartbeat_record
 from lodestar.core.models import WorkerHeartbeat
 from lodestar.engagement.scheduler import scheduler_tick
+from tests.migrated import manage as run_manage
 
-REPO = Path(__file__).resolve().parents[2]
 DB_WORKER = "django_tasks_db.DatabaseBackend"
 pytestmark = pytest.mark.django_db
 
@@ -99,16 +96,7 @@ def test_a_real_worker_process_runs_the_heartbeat(tmp_path, migrated_sqlite_url)
     }
 
     def manage(*args):
-        result = subprocess.run(  # noqa: S603 (our own manage.py)
-            [sys.executable, "manage.py", *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
-        return result.stdout
+        return run_manage(*args, env=env)
 
     def health():
         return manage(
