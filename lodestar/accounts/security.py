@@ -28,12 +28,16 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from lodestar.audit.context import client_ip
 from lodestar.core.prepared import PreparedQuery
 
-# Session keys: when this sign-in started, and when the session was last used (epoch seconds).
+# Session keys: when this sign-in started, when the session was last used (epoch seconds), and
+# the address it was last used from (shown on the sessions page, beside the sign-in's).
 STARTED = "lodestar.security.started"
 SEEN = "lodestar.security.seen"
-# "Last used" is written at most this often, so that most requests do not rewrite the session.
+SEEN_FROM = "lodestar.security.seen_from"
+# "Last used" is written at most this often, so that most requests do not rewrite the session;
+# a new address is written at once.
 SEEN_GRANULARITY = 60
 API_PREFIX = "/api/"
 
@@ -68,8 +72,12 @@ class SessionTimeoutMiddleware:
                 return self._expire(request, reason)
             session = request.session
             session.setdefault(STARTED, now)
-            if now - session.get(SEEN, 0) >= SEEN_GRANULARITY:
+            address = client_ip(request)
+            moved = address is not None and session.get(SEEN_FROM, address) != address
+            if moved or now - session.get(SEEN, 0) >= SEEN_GRANULARITY:
                 session[SEEN] = now
+                if address is not None:
+                    session[SEEN_FROM] = address
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
@@ -104,6 +112,9 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
         now = time.time()
         session[STARTED] = now
         session[SEEN] = now
+        address = client_ip(request)
+        if address is not None:  # a sign-in made in code (tests, the shell) has none
+            session[SEEN_FROM] = address
 
 
 def needs_mfa(user) -> bool:

@@ -1,7 +1,8 @@
 """Where a person is signed in, and signing out of one or all of those other places.
 
 allauth's usersessions app records a row (address, browser, time) at each sign-in; the session
-itself lives in Django's session table. A row counts as a live session only while its session
+itself lives in Django's session table, with the time and address it was last used from
+(SessionTimeoutMiddleware keeps them). A row counts as a live session only while its session
 would still let the person in: it exists and has not expired, still belongs to them, its
 password hash is current (a password change ends the others), and SessionTimeoutMiddleware
 would not end it (idle too long, or older than the absolute limit). Rows of sessions that are
@@ -27,13 +28,14 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from .models import User
-from .security import SEEN, STARTED, session_expired
+from .security import SEEN, SEEN_FROM, STARTED, session_expired
 
 
 @dataclass(frozen=True)
 class SignedInSession:
     pk: int
-    ip: str
+    ip: str  # where it signed in from
+    last_ip: str  # where it was last used from
     browser: str
     signed_in_at: datetime
     last_active_at: datetime | None
@@ -61,6 +63,7 @@ def sessions_of(user: User, *, current_key: str | None) -> list[SignedInSession]
             SignedInSession(
                 pk=row.pk,
                 ip=row.ip,
+                last_ip=data.get(SEEN_FROM) or row.ip,
                 browser=row.user_agent,
                 signed_in_at=_moment(data.get(STARTED)) or row.created_at,
                 last_active_at=_moment(seen),

@@ -67,6 +67,29 @@ def test_the_page_lists_every_place_with_its_address_and_browser(laptop, phone):
     assert reverse("session_end", args=[session_of(laptop).pk]) not in page
 
 
+def test_a_session_used_from_another_address_shows_it_beside_the_sign_ins(laptop, phone):
+    laptop.defaults["REMOTE_ADDR"] = "192.0.2.44"  # the laptop, taken to another network
+    assert signed_in(laptop)
+
+    page = phone.get(PAGE).content.decode()
+    assert "192.0.2.44" in page and "signed in from 198.51.100.7" in page
+    assert "signed in from 203.0.113.20" not in page  # the phone has not moved
+    assert "Sign out the session from 192.0.2.44" in page
+
+
+def session_writes(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in(client)
+    return sum(1 for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+
+
+def test_the_address_is_written_when_it_changes_not_at_every_request(laptop):
+    assert session_writes(laptop) == 0  # signed in a moment ago, from this address
+    laptop.defaults["REMOTE_ADDR"] = "192.0.2.44"
+    assert session_writes(laptop) == 1
+    assert session_writes(laptop) == 0
+
+
 def test_the_profile_links_to_it(laptop):
     assert PAGE in laptop.get("/profile/").content.decode()
 
