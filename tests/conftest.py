@@ -120,3 +120,14 @@ def other_program(other_coordinator):
     return factories.make_program(
         coordinator=other_coordinator, name="Autumn Cohort", slug="autumn"
     )
+
+
+@pytest.fixture(autouse=True)
+def _content_types_uncached():
+    """Django keeps the content types it has looked up for the life of the process, so whether a
+    page's first request looks one up depended on the tests run before it in the same worker:
+    a query count compared across two requests passed or failed by the order of the suite. Each
+    test starts with none cached."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
