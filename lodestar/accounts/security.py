@@ -42,6 +42,12 @@ SEEN_GRANULARITY = 60
 API_PREFIX = "/api/"
 
 
+def _mark_seen(session, now: float, address: str | None) -> None:
+    session[SEEN] = now
+    if address is not None:  # a sign-in made in code (tests, the shell) has none
+        session[SEEN_FROM] = address
+
+
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
@@ -75,9 +81,7 @@ class SessionTimeoutMiddleware:
             address = client_ip(request)
             moved = address is not None and session.get(SEEN_FROM, address) != address
             if moved or now - session.get(SEEN, 0) >= SEEN_GRANULARITY:
-                session[SEEN] = now
-                if address is not None:
-                    session[SEEN_FROM] = address
+                _mark_seen(session, now, address)
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, reason: str) -> HttpResponse:
@@ -111,10 +115,7 @@ def start_session_clock(sender, request, user, **kwargs) -> None:
     if session is not None:
         now = time.time()
         session[STARTED] = now
-        session[SEEN] = now
-        address = client_ip(request)
-        if address is not None:  # a sign-in made in code (tests, the shell) has none
-            session[SEEN_FROM] = address
+        _mark_seen(session, now, client_ip(request))
 
 
 def needs_mfa(user) -> bool:
