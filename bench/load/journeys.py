@@ -150,6 +150,20 @@ MEMBER_TASKS = {
 }
 
 
+# --- the steps between the ceiling and the mix (bench/load/run.py) ----------------------
+
+
+def signed_in_bare(user: Browsing) -> None:
+    """The bare view with a session: what loading the session and the person costs."""
+    user.read("/bench/bare/", "bare, signed in")
+
+
+def emptiest_page(user: Browsing) -> None:
+    """The privacy page: the layout, its navigation (with the unread-message and notification
+    counts) and fixed text, the cheapest page a signed-in person opens."""
+    user.read("/privacy/", "privacy page")
+
+
 # --- coordinators -------------------------------------------------------------------------
 
 

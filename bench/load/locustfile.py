@@ -7,7 +7,9 @@ Mentees and mentors of running pairs read their dashboard, their workspace, the 
 and the meetings, and write: a message, their check-in when one is due, a meeting proposal.
 A few coordinators read the program dashboard, the participants, the pairs and the check-ins
 (bench/load/journeys.py). BareUser asks for the bare view only: the ceiling of the same server
-and client.
+and client. SignedInBareUser and EmptiestPageUser measure the steps between the two: the bare
+view with a signed-in session, and the privacy page, a signed-in page with nothing on it but the
+layout and its navigation.
 
 Each user plays its own person (the next one of LOAD_PEOPLE, written by run.py), already signed
 in through the session run.py wrote: a session cookie, no login.
@@ -25,7 +27,13 @@ from http.cookiejar import Cookie
 
 from locust import FastHttpUser, between, constant, task
 
-from bench.load.journeys import COORDINATOR_TASKS, MEMBER_TASKS, Browsing
+from bench.load.journeys import (
+    COORDINATOR_TASKS,
+    MEMBER_TASKS,
+    Browsing,
+    emptiest_page,
+    signed_in_bare,
+)
 
 
 def _think():
@@ -102,3 +110,15 @@ class BareUser(FastHttpUser):
     @task
     def bare(self) -> None:
         self.client.get("/bench/bare/", name="bare")
+
+
+class SignedInBareUser(SignedIn):
+    wait_time = constant(0)
+    role = "mentee"
+    tasks = [signed_in_bare]
+
+
+class EmptiestPageUser(SignedIn):
+    wait_time = constant(0)
+    role = "mentee"
+    tasks = [emptiest_page]

@@ -2,20 +2,25 @@
 
     python -m bench.load.run [--db sqlite|postgres|both] [--users 50] [--duration 60]
                              [--saturation-duration 30] [--ceiling-duration 30] [--warmup 10]
+                             [--steps-duration 20]
                              [--think 1,3] [--workers 5] [--worker-class sync] [--threads 1]
                              [--quick] [--rebuild]
 
 For each database (PostgreSQL is skipped, with the reason, when its server does not answer):
 build or reuse the program (bench/load/data.py), sign the load users' sessions with a fresh
 SECRET_KEY, collect the static files, start gunicorn on a free port of 127.0.0.1, then run
-locust headless, four times:
+locust headless, six times:
 
 1. warm-up: the mix with think time, not counted (the workers import and fill their caches);
 2. ceiling: the bare view (no database, no template), 50 users, no think time: what server and
    client manage together on this machine;
-3. latency: the mix, 50 users each waiting `--think` (1–3 s) between two requests, as people
+3. steps between the ceiling and the mix, 50 users, no think time, not judged: the bare view
+   signed in (the session and the user loaded), then the privacy page (the layout and its
+   navigation and nothing else, the cheapest page a signed-in person opens): how much of the
+   ceiling any signed-in page can reach at best, whatever it shows;
+4. latency: the mix, 50 users each waiting `--think` (1–3 s) between two requests, as people
    do: p50/p95/p99 and errors — the p95 target is about this run;
-4. saturation: the mix, 50 users, no think time: the most requests/s the pages allow, compared
+5. saturation: the mix, 50 users, no think time: the most requests/s the pages allow, compared
    with the ceiling — the 15 % target is about this run.
 
 Gunicorn is stopped by its PID. Results: printed, and written to var/bench/load/results.json and
@@ -47,6 +52,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 MIX = ["MenteeUser", "MentorUser", "CoordinatorUser"]
+# Measured between the ceiling and the mix, not judged: (run, locust user class).
+STEPS = [("signed-in bare", "SignedInBareUser"), ("emptiest page", "EmptiestPageUser")]
+RUNS = ["ceiling", *(name for name, _ in STEPS), "latency", "saturation"]
 TARGET_P95_MS = 100
 TARGET_RATIO = 0.15
 
@@ -183,13 +191,15 @@ def _ms(value: str) -> float | None:
     return None if value in ("", "N/A") else float(value)
 
 
-def judge(ceiling: dict, latency: dict, saturation: dict) -> tuple[float, dict[str, bool]]:
-    """(saturated mix / ceiling, {target: met}) from the three runs' totals (read_stats)."""
+def judge(
+    ceiling: dict, latency: dict, saturation: dict, *others: dict
+) -> tuple[float, dict[str, bool]]:
+    """(saturated mix / ceiling, {target: met}) from the runs' totals (read_stats); `others`
+    (the steps) count for "no errors" only."""
     ratio = saturation["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+    runs = (ceiling, latency, saturation, *others)
     checks = {
-        "no errors": all(
-            run["failures"] == 0 and run["requests"] > 0 for run in (ceiling, latency, saturation)
-        ),
+        "no errors": all(run["failures"] == 0 and run["requests"] > 0 for run in runs),
         f"p95 < {TARGET_P95_MS} ms": latency["p95"] is not None and latency["p95"] < TARGET_P95_MS,
         f"saturated mix ≥ {TARGET_RATIO:.0%} of ceiling": ratio >= TARGET_RATIO,
     }
@@ -238,19 +248,27 @@ def run_database(db: str, args, stamp: str) -> dict:
         )
         measure("warmup", MIX, args.warmup, args.think)
         ceiling = measure("ceiling", ["BareUser"], args.ceiling_duration, "0,0")
+        steps = {
+            name: measure(name, [user], args.steps_duration, "0,0")["total"] for name, user in STEPS
+        }
         latency = measure("latency", MIX, args.duration, args.think)
         saturation = measure("saturation", MIX, args.saturation_duration, "0,0")
     finally:
         server.stop()
-    ratio, checks = judge(ceiling["total"], latency["total"], saturation["total"])
+    ratio, checks = judge(ceiling["total"], latency["total"], saturation["total"], *steps.values())
     return {
         "database": db,
         "database_url": database_url.split("@")[-1],
         "prepare_seconds": round(prepared, 1),
         "ceiling": ceiling["total"],
+        **steps,
         "latency": latency["total"],
         "saturation": saturation["total"],
         "ratio": round(ratio, 4),
+        "shares": {
+            run: round(found["rps"] / ceiling["total"]["rps"], 4) if ceiling["total"]["rps"] else 0
+            for run, found in [*steps.items(), ("saturation", saturation["total"])]
+        },
         "load_average": loads,
         "endpoints": {
             "latency": _slowest(latency["endpoints"]),
@@ -275,18 +293,22 @@ def markdown(results: list[dict], settings: dict) -> str:
         f"{settings['workers']} × {settings['worker_class']} ({settings['threads']} threads) on "
         f"{settings['cores']} cores, "
         f"{'quick data' if settings['quick'] else '10 000 participants'}. Ceiling "
-        f"{settings['ceiling_duration']} s (bare view, no think time); latency "
+        f"{settings['ceiling_duration']} s (bare view, no think time); signed-in bare and "
+        f"emptiest page {settings['steps_duration']} s each (no think time, not judged); latency "
         f"{settings['duration']} s (the mix, think {settings['think']} s); saturation "
         f"{settings['saturation_duration']} s (the mix, no think time).",
         "",
-        "| database | run | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | load avg |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| database | run | req/s | share of ceiling | p50 ms | p95 ms | p99 ms | max ms "
+        "| errors | load avg |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
-        for run in ("ceiling", "latency", "saturation"):
+        for run in RUNS:
             m = r[run]
+            share = r.get("shares", {}).get(run)
             lines.append(
-                f"| {r['database']} | {run} | {m['rps']:.1f} | {_ms_cell(m['p50'])} | "
+                f"| {r['database']} | {run} | {m['rps']:.1f} | "
+                f"{'–' if share is None else f'{share:.1%}'} | {_ms_cell(m['p50'])} | "
                 f"{_ms_cell(m['p95'])} | {_ms_cell(m['p99'])} | {_ms_cell(m['max'])} | "
                 f"{m['failures']} / {m['requests']} | {r['load_average'][run]} |"
             )
@@ -330,6 +352,12 @@ def main(argv: list[str] | None = None) -> int:
         "--saturation-duration", type=int, default=30, help="seconds of the mix without think time"
     )
     parser.add_argument("--ceiling-duration", type=int, default=30)
+    parser.add_argument(
+        "--steps-duration",
+        type=int,
+        default=20,
+        help="seconds of each step (signed-in bare, emptiest page) between the ceiling and the mix",
+    )
     parser.add_argument("--warmup", type=int, default=10, help="seconds of mix before measuring")
     # Chosen by measurement on 2 cores (bench/README.md): sync workers, 2 × cores + 1. The pages
     # are CPU-bound (ORM and templates), so threads only share one GIL: gthread served a few
@@ -347,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         args.duration = min(args.duration, 10)
         args.saturation_duration = min(args.saturation_duration, 5)
         args.ceiling_duration = min(args.ceiling_duration, 5)
+        args.steps_duration = min(args.steps_duration, 5)
         args.warmup = 3
     if args.worker_class == "sync":
         args.threads = 1
@@ -367,7 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = {
         "when": stamp,
         **{k: getattr(args, k) for k in ("users", "duration", "saturation_duration")},
-        **{k: getattr(args, k) for k in ("ceiling_duration", "warmup", "workers")},
+        **{k: getattr(args, k) for k in ("ceiling_duration", "steps_duration", "warmup")},
+        "workers": args.workers,
         **{k: getattr(args, k) for k in ("worker_class", "threads", "think", "quick")},
         "cores": os.cpu_count(),
     }

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from bench.load import journeys
 from bench.load.data import generate, write_sessions
-from bench.load.run import judge, read_stats
+from bench.load.run import judge, markdown, read_stats
 from lodestar.accounts.models import User
 from lodestar.engagement.models import CheckIn
 from lodestar.meetings.models import Meeting
@@ -107,6 +107,20 @@ def test_every_coordinator_task_answers_200(load_program):
     assert len(user.client.names) == len(journeys.COORDINATOR_TASKS)
 
 
+@override_settings(ROOT_URLCONF="bench.load.urls")
+def test_the_steps_between_ceiling_and_mix_answer_200_for_a_signed_in_person(load_program):
+    meta, keys = load_program
+    person = meta["members"][0]
+    user = LoadUser(person, meta["program"], keys[person["user"]])
+    journeys.signed_in_bare(user)
+    journeys.emptiest_page(user)
+    assert user.client.failures == []
+    assert user.client.names == ["bare, signed in", "privacy page"]
+    # Signed in for real: the privacy page shows the person's navigation, not the sign-in link.
+    page = user.client.django.get("/privacy/").content.decode()
+    assert "/accounts/logout/" in page and "/accounts/login/" not in page
+
+
 def test_a_session_of_a_previous_run_is_replaced(load_program):
     meta, keys = load_program
     person = meta["members"][0]
@@ -159,6 +173,48 @@ def test_the_targets_are_judged_each_on_its_own_run():
     # An error in any run, or a run that made no request at all, fails "no errors".
     assert not judge(run_total(1000), run_total(25), run_total(160, failures=1))[1]["no errors"]
     assert not judge(run_total(1000), run_total(0, requests=0), run_total(160))[1]["no errors"]
+
+
+def test_an_error_in_a_step_fails_no_errors_but_steps_do_not_count_for_the_ratio():
+    ratio, checks = judge(run_total(1000), run_total(25), run_total(160), run_total(600))
+    assert ratio == pytest.approx(0.16) and all(checks.values())
+    _ratio, checks = judge(
+        run_total(1000), run_total(25), run_total(160), run_total(600, failures=2)
+    )
+    assert not checks["no errors"]
+
+
+def test_the_report_gives_each_run_its_share_of_the_ceiling():
+    totals = {
+        "ceiling": {**run_total(1000), "p50": 30, "p99": 50, "max": 60},
+        "signed-in bare": {**run_total(520), "p50": 70, "p99": 100, "max": 120},
+        "emptiest page": {**run_total(240), "p50": 160, "p99": 210, "max": 220},
+        "latency": {**run_total(30, p95=90), "p50": 25, "p99": 300, "max": 400},
+        "saturation": {**run_total(70), "p50": 600, "p99": 900, "max": 950},
+    }
+    ratio, checks = judge(totals["ceiling"], totals["latency"], totals["saturation"])
+    result = {
+        "database": "sqlite",
+        **totals,
+        "ratio": ratio,
+        "shares": {"signed-in bare": 0.52, "emptiest page": 0.24, "saturation": 0.07},
+        "load_average": dict.fromkeys(totals, 1.5),
+        "endpoints": {"latency": [], "saturation": []},
+        "checks": checks,
+    }
+    settings = {
+        "when": "20261127T120000Z", "users": 50, "workers": 5, "worker_class": "sync",
+        "threads": 1, "cores": 2, "quick": False, "ceiling_duration": 30, "steps_duration": 20,
+        "duration": 60, "think": "1,3", "saturation_duration": 30,
+    }  # fmt: skip
+    report = markdown([result], settings)
+    rows = [line for line in report.splitlines() if line.startswith("| sqlite |")]
+    assert [row.split(" | ")[1] for row in rows[:5]] == [
+        "ceiling", "signed-in bare", "emptiest page", "latency", "saturation",
+    ]  # fmt: skip
+    assert "| 520.0 | 52.0% |" in rows[1] and "| 240.0 | 24.0% |" in rows[2]
+    assert "| 70.0 | 7.0% |" in rows[4] and "| 30.0 | – |" in rows[3]
+    assert "saturated mix ≥ 15% of ceiling: NO" in report and "FAIL" in report
 
 
 def test_a_proposal_refused_for_a_clash_is_tried_again_at_another_time(load_program, monkeypatch):
