@@ -19,6 +19,8 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+from tests import migrated
+
 REPO = Path(__file__).resolve().parents[2]
 BATCH = 12
 KILL_AFTER = 4  # messages delivered before the kill
@@ -48,16 +50,7 @@ class Site:
         return [sys.executable, "manage.py", *args]
 
     def run(self, *args: str, timeout: float = 60) -> str:
-        result = subprocess.run(  # noqa: S603 (our own manage.py)
-            self.command(*args),
-            cwd=REPO,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
-        return result.stdout
+        return migrated.manage(*args, env=self.env, timeout=timeout)
 
     def shell(self, code: str) -> str:
         return self.run("shell", "--no-imports", "-c", code)
