@@ -62,6 +62,30 @@ def test_the_site_works_on_a_phone(page, mentee, program):
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px wide)"
 
 
+# The lines an element's text takes: the distinct bottoms of the boxes its text is laid out in.
+TEXT_LINES = """items => items.map(item => {
+  const range = document.createRange();
+  range.selectNodeContents(item);
+  return new Set([...range.getClientRects()].map(box => Math.round(box.bottom))).size;
+})"""
+
+
+def test_navigation_items_wrap_whole_rather_than_breaking_over_two_lines(
+    page, coordinator, program
+):
+    """A coordinator's navigation (the longest a member has) on a desktop, a tablet and a phone:
+    items that do not fit go to the next row, none is broken over two lines."""
+    log_in(page, coordinator.email)
+    items = page.get_by_role("navigation", name="Main").locator("li > a, li button")
+    names = items.all_inner_texts()
+    assert "Coordinate" in names and "Log out" in names
+    for width in (1280, 1024, 768, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        lines = dict(zip(names, items.evaluate_all(TEXT_LINES), strict=True))
+        broken = {name: n for name, n in lines.items() if n > 1}
+        assert not broken, f"broken over several lines at {width}px: {broken}"
+
+
 def test_keyboard_users_can_skip_to_the_content(page, mentee):
     log_in(page, mentee.email)
     page.keyboard.press("Tab")
