@@ -42,9 +42,12 @@ class SignedInSession:
     current: bool
 
 
-def sessions_of(user: User, *, current_key: str | None) -> list[SignedInSession]:
+def sessions_of(
+    user: User, *, current_key: str | None, forget_over: bool = True
+) -> list[SignedInSession]:
     """The person's live sessions, the current one first, then the newest; in a fixed number of
-    queries whatever their number."""
+    queries whatever their number. Rows of sessions that are over are deleted unless
+    `forget_over` is false (a data export reads and changes nothing)."""
     rows = list(UserSession.objects.filter(user=user).order_by("-created_at", "-pk"))
     stored = {
         session.session_key: session.get_decoded()
@@ -70,7 +73,7 @@ def sessions_of(user: User, *, current_key: str | None) -> list[SignedInSession]
                 current=row.session_key == current_key,
             )
         )
-    if over:
+    if over and forget_over:
         UserSession.objects.filter(pk__in=over).delete()
     return sorted(live, key=lambda s: not s.current)  # stable: newest first after the current
 

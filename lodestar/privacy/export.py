@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 
 from lodestar.accounts.models import ApiToken, AvailabilityWindow, Profile, User
+from lodestar.accounts.sessions import sessions_of
 from lodestar.audit.services import record
 from lodestar.engagement.models import CheckIn, Kudos, Notification, NotificationPreference
 from lodestar.evaluations.models import (
@@ -112,6 +113,17 @@ def export_collect(user: User) -> dict[str, Any]:
         "sign_ins": _rows(
             UserSession.objects.filter(user=user).order_by("created_at"),
             ["created_at", "ip", "user_agent"],
+        ),
+        # Where each live session was last used from: kept in the session itself (at most
+        # SESSION_ABSOLUTE_SECONDS), not in the sign-in rows above.
+        "sessions_in_use": _rows(
+            sessions_of(user, current_key=None, forget_over=False),
+            [],
+            signed_in_at=lambda s: s.signed_in_at,
+            signed_in_from=lambda s: s.ip,
+            last_used_at=lambda s: s.last_active_at,
+            last_used_from=lambda s: s.last_ip,
+            browser=lambda s: s.browser,
         ),
         "api_tokens": _rows(
             ApiToken.objects.filter(user=user),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lodestar.accounts.sessions import sessions_purge
 from lodestar.privacy.erasure import account_erase
+from lodestar.privacy.export import export_collect
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -75,6 +76,29 @@ def test_a_session_used_from_another_address_shows_it_beside_the_sign_ins(laptop
     assert "192.0.2.44" in page and "signed in from 198.51.100.7" in page
     assert "signed in from 203.0.113.20" not in page  # the phone has not moved
     assert "Sign out the session from 192.0.2.44" in page
+
+
+def test_the_data_export_holds_where_each_session_was_last_used(person, laptop, phone):
+    laptop.defaults["REMOTE_ADDR"] = "192.0.2.44"
+    assert signed_in(laptop)
+    # A session that is over (gone from the store) while its sign-in row is still kept.
+    library = sign_in(person.email, "198.51.100.99", "Chrome at the library")
+    Session.objects.filter(session_key=library.session.session_key).delete()
+
+    account = export_collect(person)["sections"]["account"]
+    in_use = {s["browser"]: s for s in account["sessions_in_use"]}
+    assert set(in_use) == {"Firefox on the laptop", "Safari on the phone"}
+    laptop_row = in_use["Firefox on the laptop"]
+    assert (laptop_row["signed_in_from"], laptop_row["last_used_from"]) == (
+        "198.51.100.7",
+        "192.0.2.44",
+    )
+    assert laptop_row["last_used_at"] is not None
+    phone_row = in_use["Safari on the phone"]
+    assert phone_row["signed_in_from"] == phone_row["last_used_from"] == "203.0.113.20"
+    # Reading changes nothing: the ended session's sign-in is exported and still kept.
+    assert "Chrome at the library" in {row["user_agent"] for row in account["sign_ins"]}
+    assert UserSession.objects.filter(user=person).count() == 3
 
 
 def session_writes(client: Client) -> int:
