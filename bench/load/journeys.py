@@ -158,10 +158,10 @@ def signed_in_bare(user: Browsing) -> None:
     user.read("/bench/bare/", "bare, signed in")
 
 
-def emptiest_page(user: Browsing) -> None:
-    """The privacy page: the layout, its navigation (with the unread-message and notification
-    counts) and fixed text, the cheapest page a signed-in person opens."""
-    user.read("/privacy/", "privacy page")
+def layout_only(user: Browsing) -> None:
+    """The layout every page extends, with nothing in it (bench/load/urls.py): the floor under
+    every page a signed-in person opens."""
+    user.read("/bench/layout/", "layout, signed in")
 
 
 # --- coordinators -------------------------------------------------------------------------

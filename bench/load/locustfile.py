@@ -7,9 +7,9 @@ Mentees and mentors of running pairs read their dashboard, their workspace, the 
 and the meetings, and write: a message, their check-in when one is due, a meeting proposal.
 A few coordinators read the program dashboard, the participants, the pairs and the check-ins
 (bench/load/journeys.py). BareUser asks for the bare view only: the ceiling of the same server
-and client. SignedInBareUser and EmptiestPageUser measure the steps between the two: the bare
-view with a signed-in session, and the privacy page, a signed-in page with nothing on it but the
-layout and its navigation.
+and client. SignedInBareUser and LayoutUser measure the steps between the two: the bare view
+with a signed-in session, and the layout every page extends (its navigation with the unread
+counts) with nothing in it.
 
 Each user plays its own person (the next one of LOAD_PEOPLE, written by run.py), already signed
 in through the session run.py wrote: a session cookie, no login.
@@ -31,7 +31,7 @@ from bench.load.journeys import (
     COORDINATOR_TASKS,
     MEMBER_TASKS,
     Browsing,
-    emptiest_page,
+    layout_only,
     signed_in_bare,
 )
 
@@ -118,7 +118,7 @@ class SignedInBareUser(SignedIn):
     tasks = [signed_in_bare]
 
 
-class EmptiestPageUser(SignedIn):
+class LayoutUser(SignedIn):
     wait_time = constant(0)
     role = "mentee"
-    tasks = [emptiest_page]
+    tasks = [layout_only]

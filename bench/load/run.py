@@ -15,9 +15,9 @@ locust headless, six times:
 2. ceiling: the bare view (no database, no template), 50 users, no think time: what server and
    client manage together on this machine;
 3. steps between the ceiling and the mix, 50 users, no think time, not judged: the bare view
-   signed in (the session and the user loaded), then the privacy page (the layout and its
-   navigation and nothing else, the cheapest page a signed-in person opens): how much of the
-   ceiling any signed-in page can reach at best, whatever it shows;
+   signed in (the session and the user loaded), then the layout every page extends with nothing
+   in it (its navigation and the unread counts): how much of the ceiling any signed-in page can
+   reach at best, whatever it shows;
 4. latency: the mix, 50 users each waiting `--think` (1–3 s) between two requests, as people
    do: p50/p95/p99 and errors — the p95 target is about this run;
 5. saturation: the mix, 50 users, no think time: the most requests/s the pages allow, compared
@@ -53,7 +53,7 @@ BIN = Path(sys.executable).parent
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 MIX = ["MenteeUser", "MentorUser", "CoordinatorUser"]
 # Measured between the ceiling and the mix, not judged: (run, locust user class).
-STEPS = [("signed-in bare", "SignedInBareUser"), ("emptiest page", "EmptiestPageUser")]
+STEPS = [("signed-in bare", "SignedInBareUser"), ("layout only", "LayoutUser")]
 RUNS = ["ceiling", *(name for name, _ in STEPS), "latency", "saturation"]
 TARGET_P95_MS = 100
 TARGET_RATIO = 0.15
@@ -294,7 +294,7 @@ def markdown(results: list[dict], settings: dict) -> str:
         f"{settings['cores']} cores, "
         f"{'quick data' if settings['quick'] else '10 000 participants'}. Ceiling "
         f"{settings['ceiling_duration']} s (bare view, no think time); signed-in bare and "
-        f"emptiest page {settings['steps_duration']} s each (no think time, not judged); latency "
+        f"layout only {settings['steps_duration']} s each (no think time, not judged); latency "
         f"{settings['duration']} s (the mix, think {settings['think']} s); saturation "
         f"{settings['saturation_duration']} s (the mix, no think time).",
         "",
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         "--steps-duration",
         type=int,
         default=20,
-        help="seconds of each step (signed-in bare, emptiest page) between the ceiling and the mix",
+        help="seconds of each step (signed-in bare, layout only) between the ceiling and the mix",
     )
     parser.add_argument("--warmup", type=int, default=10, help="seconds of mix before measuring")
     # Chosen by measurement on 2 cores (bench/README.md): sync workers, 2 × cores + 1. The pages

@@ -1,6 +1,8 @@
-"""The product's URLs plus the bare view the load test measures its ceiling with."""
+"""The product's URLs plus the bare view the load test measures its ceiling with, and the
+product's layout with nothing in it (a step between the ceiling and the mix)."""
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
 from lodestar import urls as product
@@ -11,7 +13,17 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench_bare"), *product.urlpatterns]
+def layout(request: HttpRequest) -> HttpResponse:
+    """The layout every page extends, empty: its navigation (for a signed-in person, with the
+    unread-message and notification counts), no content. The floor under every page."""
+    return render(request, "base.html")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench_bare"),
+    path("bench/layout/", layout, name="bench_layout"),
+    *product.urlpatterns,
+]
 
 handler403 = product.handler403
 handler404 = product.handler404

@@ -113,12 +113,13 @@ def test_the_steps_between_ceiling_and_mix_answer_200_for_a_signed_in_person(loa
     person = meta["members"][0]
     user = LoadUser(person, meta["program"], keys[person["user"]])
     journeys.signed_in_bare(user)
-    journeys.emptiest_page(user)
+    journeys.layout_only(user)
     assert user.client.failures == []
-    assert user.client.names == ["bare, signed in", "privacy page"]
-    # Signed in for real: the privacy page shows the person's navigation, not the sign-in link.
-    page = user.client.django.get("/privacy/").content.decode()
+    assert user.client.names == ["bare, signed in", "layout, signed in"]
+    # Signed in for real: the layout shows the person's navigation, not the sign-in link.
+    page = user.client.django.get("/bench/layout/").content.decode()
     assert "/accounts/logout/" in page and "/accounts/login/" not in page
+    assert 'id="main"' in page
 
 
 def test_a_session_of_a_previous_run_is_replaced(load_program):
@@ -188,7 +189,7 @@ def test_the_report_gives_each_run_its_share_of_the_ceiling():
     totals = {
         "ceiling": {**run_total(1000), "p50": 30, "p99": 50, "max": 60},
         "signed-in bare": {**run_total(520), "p50": 70, "p99": 100, "max": 120},
-        "emptiest page": {**run_total(240), "p50": 160, "p99": 210, "max": 220},
+        "layout only": {**run_total(240), "p50": 160, "p99": 210, "max": 220},
         "latency": {**run_total(30, p95=90), "p50": 25, "p99": 300, "max": 400},
         "saturation": {**run_total(70), "p50": 600, "p99": 900, "max": 950},
     }
@@ -197,7 +198,7 @@ def test_the_report_gives_each_run_its_share_of_the_ceiling():
         "database": "sqlite",
         **totals,
         "ratio": ratio,
-        "shares": {"signed-in bare": 0.52, "emptiest page": 0.24, "saturation": 0.07},
+        "shares": {"signed-in bare": 0.52, "layout only": 0.24, "saturation": 0.07},
         "load_average": dict.fromkeys(totals, 1.5),
         "endpoints": {"latency": [], "saturation": []},
         "checks": checks,
@@ -210,7 +211,7 @@ def test_the_report_gives_each_run_its_share_of_the_ceiling():
     report = markdown([result], settings)
     rows = [line for line in report.splitlines() if line.startswith("| sqlite |")]
     assert [row.split(" | ")[1] for row in rows[:5]] == [
-        "ceiling", "signed-in bare", "emptiest page", "latency", "saturation",
+        "ceiling", "signed-in bare", "layout only", "latency", "saturation",
     ]  # fmt: skip
     assert "| 520.0 | 52.0% |" in rows[1] and "| 240.0 | 24.0% |" in rows[2]
     assert "| 70.0 | 7.0% |" in rows[4] and "| 30.0 | – |" in rows[3]
