@@ -112,13 +112,17 @@ class BareUser(FastHttpUser):
         self.client.get("/bench/bare/", name="bare")
 
 
-class SignedInBareUser(SignedIn):
+class Step(SignedIn):
+    """A step between the ceiling and the mix: one request over and over, as a mentee."""
+
+    abstract = True
     wait_time = constant(0)
     role = "mentee"
+
+
+class SignedInBareUser(Step):
     tasks = [signed_in_bare]
 
 
-class LayoutUser(SignedIn):
-    wait_time = constant(0)
-    role = "mentee"
+class LayoutUser(Step):
     tasks = [layout_only]

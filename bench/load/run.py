@@ -191,12 +191,17 @@ def _ms(value: str) -> float | None:
     return None if value in ("", "N/A") else float(value)
 
 
+def share(run: dict, ceiling: dict) -> float:
+    """A run's requests/s as a share of the ceiling's (0 when the ceiling made none)."""
+    return run["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+
+
 def judge(
     ceiling: dict, latency: dict, saturation: dict, *others: dict
 ) -> tuple[float, dict[str, bool]]:
     """(saturated mix / ceiling, {target: met}) from the runs' totals (read_stats); `others`
     (the steps) count for "no errors" only."""
-    ratio = saturation["rps"] / ceiling["rps"] if ceiling["rps"] else 0.0
+    ratio = share(saturation, ceiling)
     runs = (ceiling, latency, saturation, *others)
     checks = {
         "no errors": all(run["failures"] == 0 and run["requests"] > 0 for run in runs),
@@ -266,7 +271,7 @@ def run_database(db: str, args, stamp: str) -> dict:
         "saturation": saturation["total"],
         "ratio": round(ratio, 4),
         "shares": {
-            run: round(found["rps"] / ceiling["total"]["rps"], 4) if ceiling["total"]["rps"] else 0
+            run: round(share(found, ceiling["total"]), 4)
             for run, found in [*steps.items(), ("saturation", saturation["total"])]
         },
         "load_average": loads,

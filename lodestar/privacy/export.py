@@ -118,12 +118,10 @@ def export_collect(user: User) -> dict[str, Any]:
         # SESSION_ABSOLUTE_SECONDS), not in the sign-in rows above.
         "sessions_in_use": _rows(
             sessions_of(user, current_key=None, forget_over=False),
-            [],
-            signed_in_at=lambda s: s.signed_in_at,
+            ["signed_in_at", "browser"],
             signed_in_from=lambda s: s.ip,
             last_used_at=lambda s: s.last_active_at,
             last_used_from=lambda s: s.last_ip,
-            browser=lambda s: s.browser,
         ),
         "api_tokens": _rows(
             ApiToken.objects.filter(user=user),
