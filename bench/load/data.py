@@ -10,7 +10,8 @@ read marks, an upcoming meeting per running pair and two more coordinators.
 The database is a SQLite file under var/bench/load/ or the PostgreSQL database `lodestar_load`
 (`lodestar_load_quick` and a `-quick` file for --quick). Beside it, `<name>.json` records the
 generator's version, its parameters and the people the load users play; a later run reuses the
-database when they match and rebuilds it otherwise.
+database when they match and rebuilds it otherwise. A run serves a copy of it (`-run` after the
+file's name, `_run` after the database's), made afresh each time, and writes only there.
 
 Load users do not log in (argon2 would make the login the benchmark): `write_sessions` writes a
 database session for each of them, signed with the run's SECRET_KEY, before the server starts.
@@ -22,8 +23,10 @@ import argparse
 import json
 import os
 import random
+import sqlite3
 import sys
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +72,42 @@ def paths(db: str, quick: bool) -> tuple[str, Path]:
     name = "lodestar_load" + suffix.replace("-", "_")
     base = os.environ.get("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
     return f"{base.rstrip('/')}/{name}", folder / f"postgres{suffix}.json"
+
+
+def run_copy_url(db: str, quick: bool) -> str:
+    """DATABASE_URL of the copy of the load database that a run serves and writes into."""
+    url, _ = paths(db, quick)
+    if db == "sqlite":
+        return url.removesuffix(".sqlite3") + "-run.sqlite3"
+    return url + "_run"
+
+
+def copy_database(source: str, target: str) -> None:
+    """Make target (a DATABASE_URL) a fresh copy of source, replacing whatever it held, so that
+    every run starts from the database as built: the messages, check-ins and meetings the users
+    of earlier runs wrote would otherwise pile up and slow the pages that list them. SQLite
+    copies through its online backup API; PostgreSQL clones source as a template (nothing may
+    be connected to it meanwhile)."""
+    if source.startswith("sqlite:///"):
+        source_file = Path(source.removeprefix("sqlite:///"))
+        target_file = Path(target.removeprefix("sqlite:///"))
+        for stale in (target_file, Path(f"{target_file}-wal"), Path(f"{target_file}-shm")):
+            stale.unlink(missing_ok=True)
+        with (
+            closing(sqlite3.connect(source_file)) as built,
+            closing(sqlite3.connect(target_file)) as copy,
+        ):
+            built.backup(copy)
+        return
+    import psycopg
+
+    server, name = target.rsplit("/", 1)
+    template = source.rsplit("/", 1)[1]
+    with psycopg.connect(server + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # FILE_COPY copies the files as they are, the planner's statistics included, in
+        # seconds; the default strategy writes the whole database through the WAL.
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
 
 
 def postgres_reachable(url: str) -> str | None:

@@ -8,8 +8,9 @@
 
 For each database (PostgreSQL is skipped, with the reason, when its server does not answer):
 build or reuse the program (bench/load/data.py), sign the load users' sessions with a fresh
-SECRET_KEY, collect the static files, start gunicorn on a free port of 127.0.0.1, then run
-locust headless, six times:
+SECRET_KEY, copy the database for the run (the built one stays as built, so that every run
+starts from the same data), collect the static files, start gunicorn on the copy on a free port
+of 127.0.0.1, then run locust headless, six times:
 
 1. warm-up: the mix with think time, not counted (the workers import and fill their caches);
 2. ceiling: the bare view (no database, no template), 50 users, no think time: what server and
@@ -46,7 +47,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.load.data import load_dir, paths, postgres_reachable
+from bench.load.data import copy_database, load_dir, paths, postgres_reachable, run_copy_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -213,14 +214,23 @@ def judge(
 
 def run_database(db: str, args, stamp: str) -> dict:
     out = load_dir()
-    database_url, _ = paths(db, args.quick)
+    built_url, _ = paths(db, args.quick)
     secret_key = secrets.token_urlsafe(50)
     people = out / f"people-{db}.json"
-    env = environment(database_url, secret_key, LOAD_PEOPLE=str(people))
     started = time.perf_counter()
     data = [sys.executable, "-m", "bench.load.data", "--db", db, "--people-out", str(people)]
-    step(data + ["--quick"] * args.quick + ["--rebuild"] * args.rebuild, env, timeout=1800)
+    step(
+        data + ["--quick"] * args.quick + ["--rebuild"] * args.rebuild,
+        environment(built_url, secret_key),
+        timeout=1800,
+    )
     prepared = time.perf_counter() - started
+    # The server gets a copy (with the sessions just written), the built database stays as built.
+    database_url = run_copy_url(db, args.quick)
+    copy_database(built_url, database_url)
+    copied = time.perf_counter() - started - prepared
+    print(f"[{db}] a fresh copy of the load database in {copied:.1f} s", flush=True)
+    env = environment(database_url, secret_key, LOAD_PEOPLE=str(people))
     if not (out / "static" / "staticfiles.json").exists() or not args.quick:
         step([sys.executable, "-m", "django", "collectstatic", "--noinput", "-v0"], env, 600)
 
@@ -265,6 +275,7 @@ def run_database(db: str, args, stamp: str) -> dict:
         "database": db,
         "database_url": database_url.split("@")[-1],
         "prepare_seconds": round(prepared, 1),
+        "copy_seconds": round(copied, 1),
         "ceiling": ceiling["total"],
         **steps,
         "latency": latency["total"],

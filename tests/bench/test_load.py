@@ -1,7 +1,10 @@
 """The load test's pieces at a tiny scale, so that `make bench-load` cannot rot unnoticed: the
 generator, the pre-written sessions and every locust task, run through the test client."""
 
-from contextlib import contextmanager
+import os
+import sqlite3
+import uuid
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +12,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from bench.load import journeys
-from bench.load.data import generate, write_sessions
+from bench.load.data import copy_database, generate, postgres_reachable, write_sessions
 from bench.load.run import judge, markdown, read_stats
 from lodestar.accounts.models import User
 from lodestar.engagement.models import CheckIn
@@ -132,6 +135,58 @@ def test_a_session_of_a_previous_run_is_replaced(load_program):
     user = LoadUser(person, meta["program"], fresh[person["user"]])
     journeys.dashboard(user)
     assert user.client.failures == []
+
+
+def _notes(run) -> list[str]:
+    return [row[0] for row in run("SELECT body FROM note ORDER BY body")]
+
+
+def _check_a_run_starts_from_the_built_database(built: str, copy: str, run) -> None:
+    run("CREATE TABLE note (body text)")
+    run("INSERT INTO note VALUES ('as built')")
+    copy_database(built, copy)
+    run("INSERT INTO note VALUES ('written by a run')", url=copy)
+    assert _notes(lambda sql: run(sql, url=copy)) == ["as built", "written by a run"]
+    copy_database(built, copy)
+    assert _notes(lambda sql: run(sql, url=copy)) == ["as built"]
+    assert _notes(run) == ["as built"]
+
+
+def test_each_sqlite_run_writes_into_a_fresh_copy_of_the_built_database(tmp_path):
+    built = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+
+    def run(sql: str, url: str = built) -> list[tuple]:
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+            rows = connection.execute(sql).fetchall()
+            connection.commit()
+            return rows
+
+    run("PRAGMA journal_mode=WAL")  # as the product's connections leave it
+    _check_a_run_starts_from_the_built_database(built, built.replace("load", "load-run"), run)
+
+
+def test_each_postgres_run_writes_into_a_fresh_copy_of_the_built_database():
+    server = os.environ.get("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+    if postgres_reachable(server + "/postgres"):
+        pytest.skip("no PostgreSQL server to copy on")
+    import psycopg
+
+    name = f"lodestar_copy_test_{uuid.uuid4().hex[:12]}"
+    built, copy = f"{server}/{name}", f"{server}/{name}_run"
+    with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def run(sql: str, url: str = built) -> list[tuple]:
+        with psycopg.connect(url, autocommit=True) as connection:
+            cursor = connection.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+
+    try:
+        _check_a_run_starts_from_the_built_database(built, copy, run)
+    finally:
+        with psycopg.connect(server + "/postgres", autocommit=True) as admin:
+            for database in (name, f"{name}_run"):
+                admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 def test_locust_statistics_are_read_into_the_report(tmp_path):
