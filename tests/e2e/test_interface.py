@@ -86,6 +86,31 @@ def test_navigation_items_wrap_whole_rather_than_breaking_over_two_lines(
         assert not broken, f"broken over several lines at {width}px: {broken}"
 
 
+ROW_TOPS = """items => [...new Set(items.map(item => Math.round(item.getBoundingClientRect().top)))]
+  .sort((a, b) => a - b)"""
+
+
+def test_wrapped_navigation_keeps_the_header_compact(page, coordinator, program):
+    """The links that do not fit the brand's row follow right underneath, not two rows further
+    down: a coordinator's navigation takes at most two rows from a tablet up, the first beside
+    the brand, each row as tall as its links (Pico alone put the brand, the links and "Dark
+    mode" on three rows spread over 200 px at 1280 px)."""
+    log_in(page, coordinator.email)
+    navigation = page.get_by_role("navigation", name="Main")
+    brand = navigation.get_by_role("link", name="Lodestar")
+    links = navigation.locator("li > a:not(.brand), li button")
+    for width in (1280, 1024, 768):
+        page.set_viewport_size({"width": width, "height": 800})
+        rows = links.evaluate_all(ROW_TOPS)
+        height = links.first.bounding_box()["height"]
+        assert len(rows) <= 2, f"{len(rows)} rows of links at {width}px"
+        assert rows[-1] - rows[0] <= height + 1, f"rows {rows} of {height}px at {width}px"
+        middle = brand.bounding_box()["y"] + brand.bounding_box()["height"] / 2
+        assert rows[0] <= middle <= rows[0] + height, (
+            f"the brand is not beside the links at {width}px"
+        )
+
+
 def test_keyboard_users_can_skip_to_the_content(page, mentee):
     log_in(page, mentee.email)
     page.keyboard.press("Tab")
