@@ -156,7 +156,7 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         detail = _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": wait}
         return problem(429, detail, headers={"Retry-After": str(wait)})
     if isinstance(exc, AuthenticationError):
-        detail = _("Log in, or send a valid token as “Authorization: Bearer <token>”.")
+        detail = _("Sign in, or send a valid token as “Authorization: Bearer <token>”.")
         return problem(401, detail, headers={"WWW-Authenticate": 'Bearer realm="api"'})
     if exc.status_code == 403:
         # ninja's only other 403 is a session request without its CSRF token.

@@ -78,7 +78,7 @@ def test_navigation_items_wrap_whole_rather_than_breaking_over_two_lines(
     log_in(page, coordinator.email)
     items = page.get_by_role("navigation", name="Main").locator("li > a, li button")
     names = items.all_inner_texts()
-    assert "Coordinate" in names and "Log out" in names
+    assert "Coordinate" in names and "Sign out" in names
     for width in (1280, 1024, 768, 375):
         page.set_viewport_size({"width": width, "height": 800})
         lines = dict(zip(names, items.evaluate_all(TEXT_LINES), strict=True))

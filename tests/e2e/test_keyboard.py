@@ -206,7 +206,7 @@ def test_the_focus_goes_round_a_page_both_ways_without_a_trap(page, program, coo
 
 def test_signing_in_with_the_keyboard(page, mentee):
     sign_in_with_keys(page, mentee.email)
-    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Log out")
+    expect(page.get_by_role("navigation", name="Main")).to_contain_text("Sign out")
 
 
 def test_sending_a_message_with_the_keyboard(page, pair, mentee):

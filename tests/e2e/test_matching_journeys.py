@@ -146,7 +146,7 @@ def test_coordinator_runs_matching_adjusts_publishes_and_a_mentor_accepts(page):
     mentorship = made.get(memberships__user__name=pinned_mentee)
     mentor = mentorship.memberships.get(role="mentor").user
     mentee = mentorship.memberships.get(role="mentee").user
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     log_in(page, mentor.email, data.DEMO_PASSWORD, check=True)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name=re.compile(r"^Notifications \(\d+ unread\)$")
@@ -176,7 +176,7 @@ def test_coordinator_runs_matching_adjusts_publishes_and_a_mentor_accepts(page):
     assert mentorship.status == MentorshipStatus.PROPOSED  # the mentee has not answered yet
 
     # The mentee finds it on their Mentorships page and accepts too: it starts.
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Sign out").click()
     log_in(page, mentee.email, data.DEMO_PASSWORD, check=True)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Mentorships").click()
     expect(heading(page)).to_have_text("Your mentorships")

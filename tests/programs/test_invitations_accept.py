@@ -117,7 +117,7 @@ def test_a_different_logged_in_person_sees_whose_invitation_it_is_and_may_accept
     client.force_login(outsider)
     page = client.get(url).content.decode()
     assert "This invitation was sent to someone.else@example.com" in page
-    assert "you are logged in as outsider@example.com" in page
+    assert "you are signed in as outsider@example.com" in page
     client.post(url)
     assert Enrolment.objects.get(user=outsider).status == EnrolmentStatus.APPROVED
 
@@ -254,7 +254,7 @@ def test_someone_with_an_account_is_asked_to_log_in_and_come_back(
     response = client.get(url)
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Log in to accept the invitation." in content
+    assert "Sign in to accept the invitation." in content
     assert f"{reverse('account_login')}?next={url}" in content
     response = client.post(
         url, {"password1": "hijack-attempt-123", "password2": "hijack-attempt-123"}

@@ -221,7 +221,7 @@ def invitation_signup(
     email = invitation.email.lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
-            _("An account with this email address already exists. Log in to accept."),
+            _("An account with this email address already exists. Sign in to accept."),
             code="exists",
         )
     name = (name or "").strip()
@@ -241,7 +241,7 @@ def invitation_signup(
             user.save()
     except IntegrityError:
         raise ValidationError(
-            _("An account with this email address already exists. Log in to accept."),
+            _("An account with this email address already exists. Sign in to accept."),
             code="exists",
         ) from None
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
@@ -255,7 +255,7 @@ def invitation_set_password(*, invitation: Invitation, password: str) -> tuple[U
     user = User.objects.select_for_update().filter(email__iexact=invitation.email).first()
     if user is None or user.has_usable_password():
         raise ValidationError(
-            _("This account already has a password. Log in to accept."), code="has_password"
+            _("This account already has a password. Sign in to accept."), code="has_password"
         )
     if not user.is_active:
         raise ValidationError(
