@@ -14,8 +14,8 @@ counts) with nothing in it.
 Each user plays its own person (the next one of LOAD_PEOPLE, written by run.py), already signed
 in through the session run.py wrote: a session cookie, no login.
 
-LOAD_THINK="1,3": the think time between two requests of a user, in seconds (run.py sets it
-per run: "0,0" for the ceiling and the saturated mix).
+LOAD_THINK="1,3": the think time between two requests of a user, and before its first one, in
+seconds (run.py sets it per run: "0,0" for the ceiling and the saturated mix).
 """
 
 from __future__ import annotations
@@ -81,6 +81,10 @@ class SignedIn(Browsing, FastHttpUser):
         self.program = PEOPLE.data["program"]
         host = self.host.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
         self.client.cookiejar.set_cookie(session_cookie(host, self.person["session"]))
+        # A think time before the first request too, as for every later one: people using the
+        # site are at different points of their reading, so 50 of them do not all click within
+        # the same second (none for the users that do not think).
+        self.wait()
 
 
 class MenteeUser(SignedIn):
