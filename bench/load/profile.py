@@ -2,7 +2,7 @@
 
     python -m bench.load.profile [--db sqlite|postgres] [--quick] [--repeat 5] [--sql PAGE]
 
-Uses the load database (bench/load/data.py) and Django's test client, as one mentee, one mentor
+Uses a fresh copy of the load database (bench/load/data.py) and Django's test client, as one mentee, one mentor
 and one coordinator of the load users: the first place to look when a page is slow under load.
 --sql PAGE prints that page's queries, the slowest first.
 """
@@ -10,8 +10,11 @@ and one coordinator of the load users: the first place to look when a page is sl
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import statistics
+import subprocess
+import sys
 import time
 
 
@@ -51,9 +54,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sql", help="print the queries of the page of this name")
     args = parser.parse_args(argv)
 
-    from bench.load.data import prepare
+    from bench.load.data import copy_database, paths, run_copy_url, setup_django
 
-    meta = prepare(args.db, quick=args.quick)
+    # Build or check the load database in a process of its own, then profile a fresh copy of
+    # it, as run.py serves one: the sessions and read marks the pages write stay out of it.
+    built, meta_file = paths(args.db, args.quick)
+    data = [sys.executable, "-m", "bench.load.data", "--db", args.db, *["--quick"] * args.quick]
+    subprocess.run(data, check=True)  # noqa: S603
+    copy = run_copy_url(args.db, args.quick)
+    copy_database(built, copy)
+    setup_django(copy)
+    meta = json.loads(meta_file.read_text())
     logging.disable(logging.INFO)  # the access line of every request
     from django.conf import settings
     from django.core.management import call_command
