@@ -2,9 +2,9 @@
 
     python -m bench.load.profile [--db sqlite|postgres] [--quick] [--repeat 5] [--sql PAGE]
 
-Uses a fresh copy of the load database (bench/load/data.py) and Django's test client, as one mentee, one mentor
-and one coordinator of the load users: the first place to look when a page is slow under load.
---sql PAGE prints that page's queries, the slowest first.
+Uses a fresh copy of the load database (bench/load/data.py) and Django's test client, as one
+mentee, one mentor and one coordinator of the load users: the first place to look when a page is
+slow under load. --sql PAGE prints that page's queries, the slowest first.
 """
 
 from __future__ import annotations
