@@ -11,7 +11,8 @@ The database is a SQLite file under var/bench/load/ or the PostgreSQL database `
 (`lodestar_load_quick` and a `-quick` file for --quick). Beside it, `<name>.json` records the
 generator's version, its parameters and the people the load users play; a later run reuses the
 database when they match and rebuilds it otherwise. A run serves a copy of it (`-run` after the
-file's name, `_run` after the database's), made afresh each time, and writes only there.
+file's name, `_run` after the database's), made afresh each time, and writes there; only the
+load users' sessions, replaced each run, go into the built database, just before it is copied.
 
 Load users do not log in (argon2 would make the login the benchmark): `write_sessions` writes a
 database session for each of them, signed with the run's SECRET_KEY, before the server starts.
@@ -99,15 +100,7 @@ def copy_database(source: str, target: str) -> None:
         ):
             built.backup(copy)
         return
-    import psycopg
-
-    server, name = target.rsplit("/", 1)
-    template = source.rsplit("/", 1)[1]
-    with psycopg.connect(server + "/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        # FILE_COPY copies the files as they are, the planner's statistics included, in
-        # seconds; the default strategy writes the whole database through the WAL.
-        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+    _recreate_postgres(target, template=source.rsplit("/", 1)[1])
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -122,13 +115,17 @@ def postgres_reachable(url: str) -> str | None:
     return None
 
 
-def _recreate_postgres(url: str) -> None:
+def _recreate_postgres(url: str, template: str | None = None) -> None:
+    """The database of url, dropped and created again: empty, or a copy of template."""
     import psycopg
 
     server, name = url.rsplit("/", 1)
+    # FILE_COPY copies the template's files as they are, the planner's statistics included, in
+    # seconds; the default strategy writes the whole database through the WAL.
+    copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
     with psycopg.connect(server + "/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"{copy}')
 
 
 def setup_django(url: str) -> None:
